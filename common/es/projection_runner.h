@@ -1,0 +1,89 @@
+// ProjectionRunner: keeps a set of projections up to date with some topics of an EventLog.
+//
+// One background thread tails every partition of the given topics from the runner's checkpoints,
+// decodes each record (hub.v1.LogRecord + EventEnvelope), hands it to every projection, and commits
+// the projections' writes together with the new checkpoints in one RocksDB WriteBatch. Safe for
+// concurrent use: WaitFor may be called from any number of threads.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "common/es/projection.h"
+#include "common/log/event_log.h"
+#include "common/store/store.h"
+
+namespace hub::es {
+
+struct ProjectionRunnerOptions {
+  // Names this runner's checkpoints; two runners on one store need different names.
+  std::string name;
+  std::vector<std::string> topics;
+  // Most records folded into one WriteBatch.
+  size_t max_batch = 1024;
+};
+
+class ProjectionRunner {
+ public:
+  // `store` must have been opened with Families() of every projection, plus CheckpointFamily().
+  // The runner does not own the log, the store or the projections; all must outlive it.
+  ProjectionRunner(log::EventLog* log, store::Store* store, std::vector<Projection*> projections,
+                   ProjectionRunnerOptions options);
+  ~ProjectionRunner();  // stops the thread
+
+  // The column family holding checkpoints (shared by every runner of a store).
+  static const char* CheckpointFamily();
+  // Every family a store needs for these projections, including the checkpoint family.
+  static std::vector<std::string> FamiliesFor(const std::vector<Projection*>& projections);
+
+  // Binds the projections and starts tailing from the stored checkpoints.
+  absl::Status Start();
+  void Stop();
+
+  // Blocks until every position in `positions` has been applied, or until `deadline`. Positions on
+  // topics this runner does not follow are INVALID_ARGUMENT. DEADLINE_EXCEEDED names the position
+  // still missing; if the runner failed, its error is returned.
+  absl::Status WaitFor(const std::vector<log::Position>& positions,
+                       std::chrono::steady_clock::time_point deadline);
+
+  // Waits until everything durable in the followed topics at the time of the call is applied.
+  absl::Status CatchUp(std::chrono::steady_clock::time_point deadline);
+
+  // Stops, empties the projections' families and the checkpoints, and starts again from offset 0.
+  absl::Status Rebuild();
+
+  // Next offset to apply per partition (what has been applied is everything before it).
+  std::map<log::TopicPartition, int64_t> Checkpoints() const;
+  // Records behind the log's end, summed over partitions (for the projection-lag metric).
+  int64_t Lag() const;
+  // The error that stopped the runner, or OK.
+  absl::Status health() const;
+
+ private:
+  absl::Status LoadCheckpoints();
+  void Run();
+  absl::Status ApplyBatch(const std::vector<log::Record>& records);
+
+  log::EventLog* log_;
+  store::Store* store_;
+  std::vector<Projection*> projections_;
+  ProjectionRunnerOptions options_;
+  rocksdb::ColumnFamilyHandle* checkpoints_ = nullptr;
+
+  mutable std::mutex mu_;
+  std::condition_variable applied_;
+  std::map<log::TopicPartition, int64_t> next_offsets_;  // guarded by mu_
+  absl::Status health_;                                  // guarded by mu_
+  std::unique_ptr<log::Subscription> subscription_;
+  std::thread thread_;
+  bool stopping_ = false;  // guarded by mu_
+};
+
+}  // namespace hub::es

@@ -1,0 +1,59 @@
+#include "common/es/request_index.h"
+
+#include "common/store/store.h"
+#include "fmt/format.h"
+#include "rocksdb/db.h"
+
+namespace hub::es {
+namespace {
+
+std::string RequestKey(std::string_view organisation_id, std::string_view request_id) {
+  return fmt::format("{}\x1f{}", organisation_id, request_id);
+}
+
+}  // namespace
+
+void RequestIndex::Bind(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& families) {
+  db_ = db;
+  family_ = families.at(0);
+}
+
+absl::Status RequestIndex::Apply(const LoggedEvent& event, ProjectionWriter& writer) {
+  const auto& envelope = event.envelope;
+  if (envelope.request_id().empty()) return absl::OkStatus();  // emitted by the service itself
+  const std::string key = RequestKey(envelope.actor().organisation_id(), envelope.request_id());
+  hub::v1::RequestOutcome outcome;
+  auto existing = writer.Get(family_, key);
+  if (existing.ok()) {
+    if (!outcome.ParseFromString(*existing)) return absl::DataLossError("undecodable request outcome");
+    if (outcome.household_id() != envelope.household_id()) {
+      // The same request id reused for another household: the first outcome stands.
+      return absl::OkStatus();
+    }
+  } else if (existing.status().code() == absl::StatusCode::kNotFound) {
+    outcome.set_household_id(envelope.household_id());
+    outcome.set_first_version(envelope.stream_version());
+    outcome.set_topic(event.record.topic);
+    outcome.set_partition(event.record.partition);
+    outcome.set_first_offset(event.record.offset);
+  } else {
+    return existing.status();
+  }
+  outcome.set_last_version(envelope.stream_version());
+  outcome.set_last_offset(event.record.offset);
+  writer.Put(family_, key, SerializeDeterministic(outcome));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<hub::v1::RequestOutcome>> RequestIndex::Find(std::string_view organisation_id,
+                                                                          std::string_view request_id) const {
+  std::string value;
+  auto s = db_->Get({}, family_, RequestKey(organisation_id, request_id), &value);
+  if (s.IsNotFound()) return std::optional<hub::v1::RequestOutcome>();
+  if (!s.ok()) return store::ToStatus(s, "request index");
+  hub::v1::RequestOutcome outcome;
+  if (!outcome.ParseFromString(value)) return absl::DataLossError("undecodable request outcome");
+  return std::optional<hub::v1::RequestOutcome>(std::move(outcome));
+}
+
+}  // namespace hub::es
