@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 
 #include "common/crypto/hash_chain.h"
 #include "common/es/enveloped_decider.h"
@@ -37,6 +38,7 @@ class AggregateProjection : public Projection {
   void Bind(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& families) override {
     db_ = db;
     family_ = families.at(0);
+    batch_heads_.clear();  // a batch that failed half way left nothing worth keeping
   }
 
   absl::Status Apply(const LoggedEvent& event, ProjectionWriter& writer) override {
@@ -45,16 +47,21 @@ class AggregateProjection : public Projection {
     if (payload == nullptr) {
       return absl::DataLossError(fmt::format("event {} carries no {} payload", envelope.event_id(), D::kProducer));
     }
-    hub::v1::StreamHead head;
-    State state = D::Initial();
-    auto stored = writer.Get(family_, envelope.household_id());
-    if (stored.ok()) {
-      if (!head.ParseFromString(*stored) || !state.ParseFromString(head.state())) {
-        return absl::DataLossError("undecodable stream head");
+    // Decoded heads stay in memory for the rest of the batch: a command's events and a busy
+    // household's commands usually arrive together, and decoding state per event would dominate.
+    auto [it, inserted] = batch_heads_.try_emplace(envelope.household_id());
+    Pending& pending = it->second;
+    if (inserted) {
+      auto stored = writer.Get(family_, envelope.household_id());
+      if (stored.ok()) {
+        if (!pending.head.ParseFromString(*stored) || !pending.state.ParseFromString(pending.head.state())) {
+          return absl::DataLossError("undecodable stream head");
+        }
+      } else if (stored.status().code() != absl::StatusCode::kNotFound) {
+        return stored.status();
       }
-    } else if (stored.status().code() != absl::StatusCode::kNotFound) {
-      return stored.status();
     }
+    hub::v1::StreamHead& head = pending.head;
     if (envelope.stream_version() != head.version() + 1) {
       return absl::DataLossError(fmt::format("household stream jumps from version {} to {}", head.version(),
                                              envelope.stream_version()));
@@ -64,12 +71,19 @@ class AggregateProjection : public Projection {
       return absl::DataLossError(fmt::format("household stream breaks its hash chain at version {}",
                                              envelope.stream_version()));
     }
-    state = D::Evolve(std::move(state), *payload);
+    pending.state = D::Evolve(std::move(pending.state), *payload);
     head.set_version(envelope.stream_version());
     head.set_last_hash(event.log_record.hash());
     head.set_tenant(envelope.tenant());
-    head.set_state(SerializeDeterministic(state));
-    writer.Put(family_, envelope.household_id(), SerializeDeterministic(head));
+    return absl::OkStatus();
+  }
+
+  absl::Status Flush(ProjectionWriter& writer) override {
+    for (auto& [household_id, pending] : batch_heads_) {
+      pending.head.set_state(SerializeDeterministic(pending.state));
+      writer.Put(family_, household_id, SerializeDeterministic(pending.head));
+    }
+    batch_heads_.clear();
     return absl::OkStatus();
   }
 
@@ -91,8 +105,13 @@ class AggregateProjection : public Projection {
   }
 
  private:
+  struct Pending {
+    hub::v1::StreamHead head;
+    State state = D::Initial();
+  };
   rocksdb::DB* db_ = nullptr;
   rocksdb::ColumnFamilyHandle* family_ = nullptr;
+  std::unordered_map<std::string, Pending> batch_heads_;  // only touched by the runner's thread
 };
 
 }  // namespace hub::es

@@ -57,6 +57,12 @@ class Projection {
   // Folds one event. An error stops the runner (the event is not skipped): a projection that cannot
   // apply an event is a bug or corruption that an operator must see.
   virtual absl::Status Apply(const LoggedEvent& event, ProjectionWriter& writer) = 0;
+  // Called after the last Apply of a batch, before the batch is committed: a projection that keeps
+  // decoded state between events of one batch writes it out here and forgets it.
+  virtual absl::Status Flush(ProjectionWriter& writer) {
+    (void)writer;
+    return absl::OkStatus();
+  }
 };
 
 // Serialises a message deterministically (map fields in key order), as projections must.

@@ -1,5 +1,7 @@
 #include "common/es/projection_runner.h"
 
+#include <pthread.h>
+
 #include "fmt/format.h"
 #include "rocksdb/utilities/write_batch_with_index.h"
 
@@ -78,7 +80,7 @@ absl::Status ProjectionRunner::LoadCheckpoints() {
 }
 
 absl::Status ProjectionRunner::Start() {
-  if (thread_.joinable()) return absl::FailedPreconditionError("runner already started");
+  if (applier_.joinable()) return absl::FailedPreconditionError("runner already started");
   if (auto s = LoadCheckpoints(); !s.ok()) return s;
   std::vector<log::Position> starts;
   {
@@ -86,11 +88,21 @@ absl::Status ProjectionRunner::Start() {
     for (const auto& [tp, offset] : next_offsets_) starts.push_back({tp.topic, tp.partition, offset});
     stopping_ = false;
     health_ = absl::OkStatus();
+    fetched_.clear();
   }
   auto subscription = log_->Subscribe(starts);
   if (!subscription.ok()) return subscription.status();
   subscription_ = std::move(*subscription);
-  thread_ = std::thread([this] { Run(); });
+  // Two threads, so reading and decoding the next batch overlaps with applying this one.
+  // Named so that top, perf and gdb show which threads are the projection's.
+  fetcher_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "hub-proj-fetch");
+    Fetch();
+  });
+  applier_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "hub-proj-apply");
+    Apply();
+  });
   return absl::OkStatus();
 }
 
@@ -100,43 +112,86 @@ void ProjectionRunner::Stop() {
     stopping_ = true;
   }
   if (subscription_) subscription_->Close();
-  if (thread_.joinable()) thread_.join();
+  pipe_.notify_all();
+  if (fetcher_.joinable()) fetcher_.join();
+  if (applier_.joinable()) applier_.join();
   subscription_.reset();
   applied_.notify_all();
 }
 
-void ProjectionRunner::Run() {
-  std::vector<log::Record> records;
+void ProjectionRunner::Fetch() {
+  constexpr size_t kBatchesAhead = 2;
   for (;;) {
+    std::unique_ptr<DecodedBatch> batch;
     {
       std::lock_guard lock(mu_);
-      if (stopping_) return;
+      if (!recycled_.empty()) {
+        batch = std::move(recycled_.back());
+        recycled_.pop_back();
+      }
     }
-    records.clear();
-    absl::Status s = subscription_->Next(kIdleWait, options_.max_batch, &records);
-    if (s.code() == absl::StatusCode::kCancelled) return;
-    if (s.ok() && !records.empty()) s = ApplyBatch(records);
-    if (!s.ok()) {
+    // Reusing batches keeps the decoded messages' buffers: allocation would otherwise dominate.
+    if (!batch) batch = std::make_unique<DecodedBatch>();
+    batch->records.clear();
+    batch->status = subscription_->Next(kIdleWait, options_.max_batch, &batch->records);
+    if (batch->status.ok()) {
+      if (batch->log_records.size() < batch->records.size()) {
+        batch->log_records.resize(batch->records.size());
+        batch->envelopes.resize(batch->records.size());
+      }
+      for (size_t i = 0; i < batch->records.size() && batch->status.ok(); ++i) {
+        const auto& record = batch->records[i];
+        if (!batch->log_records[i].ParseFromString(record.value) ||
+            !batch->envelopes[i].ParseFromString(batch->log_records[i].envelope())) {
+          batch->status = absl::DataLossError(
+              fmt::format("undecodable event at {}/{}@{}", record.topic, record.partition, record.offset));
+        }
+      }
+      if (batch->status.ok() && batch->records.empty()) continue;
+    }
+    const bool last = !batch->status.ok();
+    std::unique_lock lock(mu_);
+    pipe_.wait(lock, [&] { return fetched_.size() < kBatchesAhead || stopping_ || !health_.ok(); });
+    if (stopping_ || !health_.ok()) return;
+    fetched_.push_back(std::move(batch));
+    pipe_.notify_all();
+    if (last) return;
+  }
+}
+
+void ProjectionRunner::Apply() {
+  for (;;) {
+    std::unique_ptr<DecodedBatch> batch;
+    {
+      std::unique_lock lock(mu_);
+      pipe_.wait(lock, [&] { return !fetched_.empty() || stopping_; });
+      if (stopping_) return;
+      batch = std::move(fetched_.front());
+      fetched_.pop_front();
+      pipe_.notify_all();
+    }
+    if (batch->status.code() == absl::StatusCode::kCancelled) return;
+    absl::Status s = batch->status.ok() ? ApplyBatch(*batch) : batch->status;
+    if (s.ok()) {
+      std::lock_guard lock(mu_);
+      recycled_.push_back(std::move(batch));
+    } else {
       std::lock_guard lock(mu_);
       health_ = s;
       applied_.notify_all();
+      pipe_.notify_all();
       return;
     }
   }
 }
 
-absl::Status ProjectionRunner::ApplyBatch(const std::vector<log::Record>& records) {
+absl::Status ProjectionRunner::ApplyBatch(const DecodedBatch& decoded) {
   rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
   ProjectionWriter writer(store_->db(), &batch);
   std::map<log::TopicPartition, int64_t> advanced;
-  hub::v1::LogRecord log_record;
-  hub::v1::EventEnvelope envelope;
-  for (const auto& record : records) {
-    if (!log_record.ParseFromString(record.value) || !envelope.ParseFromString(log_record.envelope())) {
-      return absl::DataLossError(fmt::format("undecodable event at {}/{}@{}", record.topic, record.partition,
-                                             record.offset));
-    }
-    LoggedEvent event{record, log_record, envelope};
+  for (size_t i = 0; i < decoded.records.size(); ++i) {
+    const auto& record = decoded.records[i];
+    LoggedEvent event{record, decoded.log_records[i], decoded.envelopes[i]};
     for (auto* projection : projections_) {
       if (auto s = projection->Apply(event, writer); !s.ok()) {
         return absl::Status(s.code(), fmt::format("event at {}/{}@{}: {}", record.topic, record.partition,
@@ -144,6 +199,9 @@ absl::Status ProjectionRunner::ApplyBatch(const std::vector<log::Record>& record
       }
     }
     advanced[{record.topic, record.partition}] = record.offset + 1;
+  }
+  for (auto* projection : projections_) {
+    if (auto s = projection->Flush(writer); !s.ok()) return s;
   }
   for (const auto& [tp, next] : advanced) {
     writer.Put(checkpoints_, CheckpointKey(options_.name, tp), EncodeOffset(next));

@@ -1,13 +1,15 @@
 // ProjectionRunner: keeps a set of projections up to date with some topics of an EventLog.
 //
-// One background thread tails every partition of the given topics from the runner's checkpoints,
-// decodes each record (hub.v1.LogRecord + EventEnvelope), hands it to every projection, and commits
-// the projections' writes together with the new checkpoints in one RocksDB WriteBatch. Safe for
+// A fetcher thread tails every partition of the given topics from the runner's checkpoints and
+// decodes each record (hub.v1.LogRecord + EventEnvelope); an applier thread hands the events to
+// every projection and commits the projections' writes together with the new checkpoints in one
+// RocksDB WriteBatch. Safe for
 // concurrent use: WaitFor may be called from any number of threads.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -67,9 +69,18 @@ class ProjectionRunner {
   absl::Status health() const;
 
  private:
+  // Records read and decoded by the fetcher, waiting for the applier.
+  struct DecodedBatch {
+    std::vector<log::Record> records;
+    std::vector<hub::v1::LogRecord> log_records;
+    std::vector<hub::v1::EventEnvelope> envelopes;
+    absl::Status status;  // not OK: the last batch (CANCELLED on Stop, or the error to report)
+  };
+
   absl::Status LoadCheckpoints();
-  void Run();
-  absl::Status ApplyBatch(const std::vector<log::Record>& records);
+  void Fetch();
+  void Apply();
+  absl::Status ApplyBatch(const DecodedBatch& batch);
 
   log::EventLog* log_;
   store::Store* store_;
@@ -79,10 +90,14 @@ class ProjectionRunner {
 
   mutable std::mutex mu_;
   std::condition_variable applied_;
+  std::condition_variable pipe_;                     // fetched_ changed, or stopping
+  std::deque<std::unique_ptr<DecodedBatch>> fetched_;  // guarded by mu_
+  std::vector<std::unique_ptr<DecodedBatch>> recycled_;  // guarded by mu_
   std::map<log::TopicPartition, int64_t> next_offsets_;  // guarded by mu_
   absl::Status health_;                                  // guarded by mu_
   std::unique_ptr<log::Subscription> subscription_;
-  std::thread thread_;
+  std::thread fetcher_;
+  std::thread applier_;
   bool stopping_ = false;  // guarded by mu_
 };
 

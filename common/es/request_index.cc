@@ -16,32 +16,39 @@ std::string RequestKey(std::string_view organisation_id, std::string_view reques
 void RequestIndex::Bind(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& families) {
   db_ = db;
   family_ = families.at(0);
+  batch_.clear();
 }
 
 absl::Status RequestIndex::Apply(const LoggedEvent& event, ProjectionWriter& writer) {
   const auto& envelope = event.envelope;
   if (envelope.request_id().empty()) return absl::OkStatus();  // emitted by the service itself
-  const std::string key = RequestKey(envelope.actor().organisation_id(), envelope.request_id());
-  hub::v1::RequestOutcome outcome;
-  auto existing = writer.Get(family_, key);
-  if (existing.ok()) {
-    if (!outcome.ParseFromString(*existing)) return absl::DataLossError("undecodable request outcome");
-    if (outcome.household_id() != envelope.household_id()) {
-      // The same request id reused for another household: the first outcome stands.
-      return absl::OkStatus();
+  auto [it, inserted] = batch_.try_emplace(RequestKey(envelope.actor().organisation_id(), envelope.request_id()));
+  hub::v1::RequestOutcome& outcome = it->second;
+  if (inserted) {
+    auto existing = writer.Get(family_, it->first);
+    if (existing.ok()) {
+      if (!outcome.ParseFromString(*existing)) return absl::DataLossError("undecodable request outcome");
+    } else if (existing.status().code() != absl::StatusCode::kNotFound) {
+      return existing.status();
     }
-  } else if (existing.status().code() == absl::StatusCode::kNotFound) {
+  }
+  if (outcome.household_id().empty()) {
     outcome.set_household_id(envelope.household_id());
     outcome.set_first_version(envelope.stream_version());
     outcome.set_topic(event.record.topic);
     outcome.set_partition(event.record.partition);
     outcome.set_first_offset(event.record.offset);
-  } else {
-    return existing.status();
+  } else if (outcome.household_id() != envelope.household_id()) {
+    return absl::OkStatus();  // the same request id reused for another household: the first stands
   }
   outcome.set_last_version(envelope.stream_version());
   outcome.set_last_offset(event.record.offset);
-  writer.Put(family_, key, SerializeDeterministic(outcome));
+  return absl::OkStatus();
+}
+
+absl::Status RequestIndex::Flush(ProjectionWriter& writer) {
+  for (const auto& [key, outcome] : batch_) writer.Put(family_, key, SerializeDeterministic(outcome));
+  batch_.clear();
   return absl::OkStatus();
 }
 

@@ -5,6 +5,7 @@
 // and appends nothing.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -22,6 +23,7 @@ class RequestIndex : public Projection {
   std::vector<std::string> Families() const override { return {family_name_}; }
   void Bind(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& families) override;
   absl::Status Apply(const LoggedEvent& event, ProjectionWriter& writer) override;
+  absl::Status Flush(ProjectionWriter& writer) override;
 
   // The outcome of the first command with this (organisation, request_id), or nullopt.
   absl::StatusOr<std::optional<hub::v1::RequestOutcome>> Find(std::string_view organisation_id,
@@ -31,6 +33,7 @@ class RequestIndex : public Projection {
   std::string family_name_;
   rocksdb::DB* db_ = nullptr;
   rocksdb::ColumnFamilyHandle* family_ = nullptr;
+  std::map<std::string, hub::v1::RequestOutcome> batch_;  // outcomes touched by the current batch
 };
 
 }  // namespace hub::es

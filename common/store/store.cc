@@ -1,5 +1,7 @@
 #include "common/store/store.h"
 
+#include <filesystem>
+
 #include "fmt/format.h"
 
 namespace hub::store {
@@ -21,6 +23,9 @@ absl::Status ToStatus(const rocksdb::Status& status, std::string_view context) {
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path,
                                                    const std::vector<std::string>& column_families,
                                                    StoreOptions options) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec) return absl::UnavailableError(fmt::format("create {}: {}", path, ec.message()));
   rocksdb::Options db_options = options.db_options;
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;

@@ -43,9 +43,7 @@ TEST(BsnTest, GivenWrongLengthOrNonDigits_WhenValidated_ThenRejectedAsNotNineDig
 }
 
 TEST(BsnTest, GivenEightDigitLegacyNumber_WhenValidated_ThenRejectedUntilPaddedByCaller) {
-  EXPECT_FALSE(IsValidBsn("11222333"));
-  // 011222333: 0+8+7+12+10+8+9+6-3 = 57, not a multiple of 11, so this one is invalid even padded;
-  // 010000008 (8 - 8 = 0) shows the padded form is what gets checked.
+  // 010000008: 1*8 - 8 = 0, valid once written with its leading zero.
   EXPECT_TRUE(IsValidBsn("010000008"));
   EXPECT_FALSE(IsValidBsn("10000008"));
 }

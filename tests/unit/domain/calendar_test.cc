@@ -19,9 +19,9 @@ using ::testing::Pair;
 
 using HolidayList = std::vector<std::pair<std::string, std::string>>;
 
-std::vector<std::pair<std::string, std::string>> AsStrings(
+HolidayList AsStrings(
     const std::vector<std::pair<Date, std::string_view>>& holidays) {
-  std::vector<std::pair<std::string, std::string>> out;
+  HolidayList out;
   for (const auto& [date, name] : holidays) out.emplace_back(date.ToString(), std::string(name));
   return out;
 }

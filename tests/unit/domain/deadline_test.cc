@@ -10,7 +10,7 @@ using ::hub::domain::testing::D;
 
 // --- AddWorkingDays / WorkingDaysBetween ---------------------------------------------------------
 
-TEST(AddWorkingDaysTest, GivenThursdayBeforeEaster2026_WhenAddingFive_ThenSkipsGoodFridayAndEasterMonday) {
+TEST(AddWorkingDaysTest, GivenThursdayBeforeEaster2026_WhenAddingFive_ThenSkipsEasterHolidays) {
   const WorkingDayCalendar cal;
   // Fri 3 Apr Goede Vrijdag, Sat, Sun, Mon 6 Apr Tweede Paasdag; then Tue 7 .. Fri 10, Mon 13.
   EXPECT_EQ(AddWorkingDays(cal, D("2026-04-02"), 1), D("2026-04-07"));
@@ -46,7 +46,8 @@ TEST(AddWorkingDaysTest, GivenNegativeCount_WhenAdding_ThenCountsBackOverHoliday
 }
 
 TEST(AddWorkingDaysTest, GivenTenantClosingDays_WhenAdding_ThenClosingDaysAreSkipped) {
-  const WorkingDayCalendar cal({D("2026-12-28"), D("2026-12-29"), D("2026-12-30"), D("2026-12-31")});
+  const WorkingDayCalendar cal(
+      {D("2026-12-28"), D("2026-12-29"), D("2026-12-30"), D("2026-12-31")});
   // Thu 24, [Fri 25 Kerst, weekend, Mon 28 - Thu 31 closed, Fri 1 Jan Nieuwjaarsdag], Mon 4 Jan.
   EXPECT_EQ(AddWorkingDays(cal, D("2026-12-23"), 2), D("2027-01-04"));
 }
@@ -144,9 +145,9 @@ TEST(LegalDeadlineTest, GivenTenantClosingDay_WhenTermEndsOnIt_ThenNotExtended) 
 }
 
 TEST(LegalDeadlineTest, GivenWeekWithOnlyOneUsableDay_WhenComputed_ThenArticle2AddsASecond) {
-  // Hypothetical decree equating Tue, Wed and Fri around Hemelvaartsdag (Thu 14 May 2026). A one-week
-  // term from Mon 11 May ends on Mon 18 May, a working day, but (11 May, 18 May] then holds only one
-  // day that is not a weekend or holiday, so Atw art. 2 extends it to Tue 19 May.
+  // Hypothetical decree equating Tue, Wed and Fri around Hemelvaartsdag (Thu 14 May 2026). A
+  // one-week term from Mon 11 May ends on Mon 18 May, a working day, but (11 May, 18 May] then
+  // holds only one day that is not a weekend or holiday, so Atw art. 2 extends it to Tue 19 May.
   const WorkingDayCalendar cal({}, {D("2026-05-12"), D("2026-05-13"), D("2026-05-15")});
   EXPECT_EQ(LegalDeadlineWeeks(cal, D("2026-05-11"), 1), D("2026-05-19"));
   EXPECT_EQ(LegalDeadlineWeeks(WorkingDayCalendar(), D("2026-05-11"), 1), D("2026-05-18"));
@@ -160,7 +161,7 @@ TEST(LegalDeadlineTest, GivenBackwardTerm_WhenComputed_ThenNotExtendedPerArticle
 
 // --- Classify ------------------------------------------------------------------------------------
 
-TEST(ClassifyTest, GivenMarginOfTwo_WhenTodayMovesTowardsWednesdayDue_ThenStatesChangeAtBoundaries) {
+TEST(ClassifyTest, GivenMarginOfTwo_WhenTodayApproachesWednesdayDue_ThenStatesFlipAtBoundaries) {
   const WorkingDayCalendar cal;
   const Date due = D("2026-03-11");  // Wednesday
   EXPECT_EQ(Classify(cal, due, D("2026-03-05"), 2), DeadlineState::kOnTime);   // Thu: 4 left

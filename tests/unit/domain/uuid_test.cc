@@ -140,11 +140,17 @@ TEST(UuidTest, GivenClockBeforeEpoch_WhenGenerating_ThenClampedToZero) {
 TEST(UuidTest, GivenNonCanonicalText_WhenCheckingIsUuid_ThenRejected) {
   EXPECT_TRUE(IsUuid("017f22e2-79b0-7cc3-98c4-dc0c0c07398f"));
   EXPECT_TRUE(IsUuid("00000000-0000-0000-0000-000000000000"));
-  for (const char* s : {"", "017F22E2-79B0-7CC3-98C4-DC0C0C07398F",
-                        "017f22e279b07cc398c4dc0c0c07398f", "{017f22e2-79b0-7cc3-98c4-dc0c0c07398f}",
-                        "017f22e2-79b0-7cc3-98c4-dc0c0c07398", "017f22e2-79b0-7cc3-98c4-dc0c0c07398f0",
-                        "017f22e2_79b0-7cc3-98c4-dc0c0c07398f", "017f22g2-79b0-7cc3-98c4-dc0c0c07398f",
-                        "017f22e2-79b0-7cc3-98c4dc0c0c07398f-"}) {
+  for (const char* s : {
+           "",
+           "017F22E2-79B0-7CC3-98C4-DC0C0C07398F",    // upper case
+           "017f22e279b07cc398c4dc0c0c07398f",        // no hyphens
+           "{017f22e2-79b0-7cc3-98c4-dc0c0c07398f}",  // braces
+           "017f22e2-79b0-7cc3-98c4-dc0c0c07398",     // too short
+           "017f22e2-79b0-7cc3-98c4-dc0c0c07398f0",   // too long
+           "017f22e2_79b0-7cc3-98c4-dc0c0c07398f",    // wrong separator
+           "017f22g2-79b0-7cc3-98c4-dc0c0c07398f",    // not hex
+           "017f22e2-79b0-7cc3-98c4dc0c0c07398f-",    // hyphen moved
+       }) {
     EXPECT_FALSE(IsUuid(s)) << s;
   }
 }
