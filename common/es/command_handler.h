@@ -110,6 +110,21 @@ class CommandHandler {
     return absl::AbortedError("household is being changed concurrently; retry with the same request_id");
   }
 
+  // The first outcome of (organisation, request_id) if that request was handled before. Adapters
+  // that must do work before Execute (create keys, look up households) call this first, so that a
+  // retry does none of that work again.
+  absl::StatusOr<std::optional<CommandOutcome>> FindFirstOutcome(std::string_view organisation_id,
+                                                                 std::string_view request_id,
+                                                                 std::chrono::steady_clock::time_point deadline) {
+    if (auto s = runner_->CatchUp(deadline); !s.ok()) return Unavailable(s);
+    auto seen = requests_->Find(organisation_id, request_id);
+    if (!seen.ok()) return seen.status();
+    if (!seen->has_value()) return std::optional<CommandOutcome>();
+    auto replayed = Replay(**seen);
+    if (!replayed.ok()) return replayed.status();
+    return std::optional<CommandOutcome>(std::move(*replayed));
+  }
+
   // The household's state as the command side knows it, after catching up with the log.
   absl::StatusOr<typename Aggregates::Loaded> Load(std::string_view household_id,
                                                    std::chrono::steady_clock::time_point deadline) {

@@ -1,0 +1,99 @@
+#include "common/app/app.h"
+
+#include <signal.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "common/log/rocks_log.h"
+#include "fmt/format.h"
+
+namespace hub::app {
+
+void AddFlags(CLI::App& app, Settings& s) {
+  app.add_option("--listen", s.listen, "gRPC address (host:port); beyond loopback only with TLS")
+      ->envname("HUB_LISTEN")
+      ->capture_default_str();
+  app.add_option("--metrics-listen", s.metrics_listen, "Prometheus /metrics address; empty disables")
+      ->envname("HUB_METRICS_LISTEN")
+      ->capture_default_str();
+  app.add_option("--data-dir", s.data_dir, "directory for the embedded log and the projections")
+      ->envname("HUB_DATA_DIR")
+      ->capture_default_str();
+  app.add_option("--organisations", s.organisations, "organisations register (JSON)")
+      ->envname("HUB_ORGANISATIONS")
+      ->capture_default_str();
+  app.add_option("--master-key", s.master_key, "master key file (32 bytes, mode 0600); default <data-dir>/master.key")
+      ->envname("HUB_MASTER_KEY_FILE");
+  app.add_option("--log", s.log, "event log backend")
+      ->envname("HUB_LOG")
+      ->check(CLI::IsMember({"embedded"}))
+      ->capture_default_str();
+  app.add_option("--partitions", s.partitions, "partitions per topic when a topic is created")
+      ->envname("HUB_PARTITIONS")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  app.add_option("--tls-cert", s.tls_cert, "server certificate (PEM)")->envname("HUB_TLS_CERT");
+  app.add_option("--tls-key", s.tls_key, "server private key (PEM)")->envname("HUB_TLS_KEY");
+}
+
+std::string Describe(const Settings& s) {
+  return fmt::format(
+      "  listen         = {}\n  metrics-listen = {}\n  data-dir       = {}\n  organisations  = {}\n"
+      "  master-key     = {} (contents never printed)\n  log            = {}\n  partitions     = {}\n"
+      "  tls            = {}\n",
+      s.listen, s.metrics_listen.empty() ? "(disabled)" : s.metrics_listen, s.data_dir, s.organisations,
+      s.master_key.empty() ? s.data_dir + "/master.key" : s.master_key, s.log, s.partitions,
+      s.tls_cert.empty() ? "off" : "cert " + s.tls_cert + ", key (path hidden)");
+}
+
+absl::StatusOr<std::unique_ptr<log::EventLog>> OpenLog(const Settings& s) {
+  auto log = log::RocksLog::Open({.path = s.data_dir + "/log"});
+  if (!log.ok()) return log.status();
+  return std::unique_ptr<log::EventLog>(std::move(*log));
+}
+
+absl::StatusOr<config::Register> LoadOrganisations(const Settings& s) {
+  return config::Register::LoadFile(s.organisations);
+}
+
+absl::StatusOr<keys::MasterKey> LoadMasterKey(const Settings& s) {
+  if (!s.master_key.empty()) return keys::MasterKey::Load(s.master_key, /*create_if_missing=*/false);
+  return keys::MasterKey::Load(s.data_dir + "/master.key", /*create_if_missing=*/true);
+}
+
+rpc::ServerHostOptions HostOptions(const Settings& s) {
+  rpc::ServerHostOptions options;
+  options.listen_address = s.listen;
+  options.metrics_address = s.metrics_listen;
+  options.tls_cert_path = s.tls_cert;
+  options.tls_key_path = s.tls_key;
+  return options;
+}
+
+void BlockTerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void ServeUntilSignalled(rpc::ServerHost& host) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int signal = 0;
+  sigwait(&set, &signal);
+  std::cerr << "shutting down (signal " << signal << ")" << std::endl;
+  host.Shutdown();
+  host.Wait();
+}
+
+int Fail(std::string_view program, const absl::Status& status) {
+  std::cerr << program << ": " << status.message() << std::endl;
+  return 1;
+}
+
+}  // namespace hub::app

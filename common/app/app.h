@@ -1,0 +1,52 @@
+// What every hub binary does before and after it serves: flags and environment, the event log, the
+// organisations register, the master key, printing the configuration, and running until SIGINT or
+// SIGTERM. hubd and each service binary are a few lines on top of this.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "absl/status/statusor.h"
+#include "common/config/register.h"
+#include "common/keys/master_key.h"
+#include "common/log/event_log.h"
+#include "common/rpc/server_host.h"
+
+namespace hub::app {
+
+struct Settings {
+  std::string listen = "127.0.0.1:50051";
+  std::string metrics_listen = "127.0.0.1:9464";
+  std::string data_dir = "var/hub";
+  std::string organisations = "deploy/config/organisations.json";
+  std::string master_key;  // default <data_dir>/master.key
+  std::string log = "embedded";
+  int partitions = 12;
+  std::string tls_cert;
+  std::string tls_key;
+};
+
+// Registers the shared flags; each also reads an environment variable (HUB_LISTEN, ...).
+void AddFlags(CLI::App& app, Settings& settings);
+
+// The configuration as printed at start-up: one "name = value" line each, secrets never shown.
+std::string Describe(const Settings& settings);
+
+absl::StatusOr<std::unique_ptr<log::EventLog>> OpenLog(const Settings& settings);
+absl::StatusOr<config::Register> LoadOrganisations(const Settings& settings);
+// The default master key file is created on first start (development); an explicitly named one
+// must exist.
+absl::StatusOr<keys::MasterKey> LoadMasterKey(const Settings& settings);
+rpc::ServerHostOptions HostOptions(const Settings& settings);
+
+// Blocks SIGINT and SIGTERM in the calling thread (call first in main, before any thread starts,
+// so every thread inherits the mask), and returns a function that waits for one of them.
+void BlockTerminationSignals();
+// Waits for SIGINT or SIGTERM, then shuts the host down.
+void ServeUntilSignalled(rpc::ServerHost& host);
+
+// Prints "hubd: <message>" to stderr and returns the exit code for a failed start.
+int Fail(std::string_view program, const absl::Status& status);
+
+}  // namespace hub::app

@@ -1,0 +1,162 @@
+#include "services/intake/module.h"
+
+#include <condition_variable>
+#include <thread>
+
+#include "common/crypto/key_store.h"
+#include "common/crypto/pseudonym.h"
+#include "common/domain/local_date.h"
+#include "common/es/aggregate_projection.h"
+#include "common/es/command_handler.h"
+#include "common/es/projection_runner.h"
+#include "common/es/request_index.h"
+#include "common/store/store.h"
+#include "prometheus/counter.h"
+#include "prometheus/gauge.h"
+#include "services/intake/decider.h"
+#include "services/intake/projection.h"
+#include "services/intake/service.h"
+
+namespace hub::intake {
+
+namespace {
+constexpr auto kMetricsInterval = std::chrono::seconds(5);
+}  // namespace
+
+struct IntakeModule::Parts {
+  IntakeModuleOptions options;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<crypto::KeyStore> keys;
+  std::map<std::string, crypto::Pseudonymizer, std::less<>> pseudonymizers;
+  es::AggregateProjection<IntakeDecider> households;
+  es::RequestIndex requests{"intake_requests"};
+  IntakeIndex index;
+  std::unique_ptr<es::ProjectionRunner> runner;
+  std::unique_ptr<es::CommandHandler<IntakeDecider>> handler;
+  std::unique_ptr<IntakeService> service;
+
+  prometheus::Counter* events_appended = nullptr;
+  prometheus::Gauge* projection_lag = nullptr;
+  prometheus::Family<prometheus::Gauge>* overdue = nullptr;
+  prometheus::Family<prometheus::Gauge>* due_soon = nullptr;
+
+  std::mutex mu;
+  std::condition_variable stop_cv;
+  bool stopping = false;
+  std::thread metrics_thread;
+};
+
+IntakeModule::IntakeModule(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+IntakeModule::~IntakeModule() {
+  {
+    std::lock_guard lock(parts_->mu);
+    parts_->stopping = true;
+  }
+  parts_->stop_cv.notify_all();
+  if (parts_->metrics_thread.joinable()) parts_->metrics_thread.join();
+  parts_->service.reset();
+  parts_->handler.reset();
+  parts_->runner.reset();
+}
+
+absl::StatusOr<std::unique_ptr<IntakeModule>> IntakeModule::Open(const IntakeModuleOptions& options) {
+  auto parts = std::make_unique<Parts>();
+  parts->options = options;
+  const std::string topic = es::TopicFor(IntakeDecider::kProducer);
+  if (auto s = options.log->CreateTopic(topic, options.partitions); !s.ok()) return s;
+
+  std::vector<es::Projection*> projections{&parts->households, &parts->requests, &parts->index};
+  auto families = es::ProjectionRunner::FamiliesFor(projections);
+  families.push_back(crypto::KeyStore::Family());
+  auto store = store::Store::Open(options.data_dir, families);
+  if (!store.ok()) return store.status();
+  parts->store = std::move(*store);
+
+  std::map<std::string, std::string> keks;
+  for (const auto& tenant : options.organisations->tenants()) {
+    keks[tenant.code] = options.master_key->Derive("person-kek", tenant.code);
+    auto pseudonymizer = crypto::Pseudonymizer::Create(options.master_key->Derive("bsn-pseudonym", tenant.code));
+    if (!pseudonymizer.ok()) return pseudonymizer.status();
+    parts->pseudonymizers.emplace(tenant.code, std::move(*pseudonymizer));
+  }
+  auto keys = crypto::KeyStore::Create(parts->store.get(), std::move(keks));
+  if (!keys.ok()) return keys.status();
+  parts->keys = std::move(*keys);
+
+  parts->runner = std::make_unique<es::ProjectionRunner>(options.log, parts->store.get(), projections,
+                                                         es::ProjectionRunnerOptions{.name = "intake", .topics = {topic}});
+  if (auto s = parts->runner->Start(); !s.ok()) return s;
+  if (auto s = parts->runner->CatchUp(std::chrono::steady_clock::now() + std::chrono::minutes(10)); !s.ok()) return s;
+  parts->handler = std::make_unique<es::CommandHandler<IntakeDecider>>(options.log, parts->runner.get(),
+                                                                      &parts->households, &parts->requests,
+                                                                      options.clock);
+  if (options.metrics != nullptr) {
+    auto& registry = *options.metrics;
+    parts->events_appended = &prometheus::BuildCounter()
+                                  .Name("hub_events_appended_total")
+                                  .Help("Events appended to the log by commands, per topic.")
+                                  .Register(registry)
+                                  .Add({{"topic", topic}});
+    parts->projection_lag = &prometheus::BuildGauge()
+                                 .Name("hub_projection_lag_records")
+                                 .Help("Records in the log that a service's projections have not applied yet.")
+                                 .Register(registry)
+                                 .Add({{"service", "intake"}});
+    parts->overdue = &prometheus::BuildGauge()
+                          .Name("hub_intake_meldingen_overdue")
+                          .Help("Open meldingen whose onderzoek (6 weeks, Wmo 2.3.2) is past due, per tenant.")
+                          .Register(registry);
+    parts->due_soon = &prometheus::BuildGauge()
+                           .Name("hub_intake_meldingen_due_within_week")
+                           .Help("Open meldingen whose onderzoek is due within 7 days, per tenant.")
+                           .Register(registry);
+  }
+  IntakeDependencies deps;
+  deps.organisations = options.organisations;
+  deps.keys = parts->keys.get();
+  deps.pseudonymizers = &parts->pseudonymizers;
+  deps.handler = parts->handler.get();
+  deps.runner = parts->runner.get();
+  deps.index = &parts->index;
+  deps.clock = options.clock;
+  prometheus::Counter* appended = parts->events_appended;
+  deps.on_appended = [appended](size_t n) {
+    if (appended != nullptr) appended->Increment(static_cast<double>(n));
+  };
+  parts->service = std::make_unique<IntakeService>(std::move(deps));
+
+  std::unique_ptr<IntakeModule> module(new IntakeModule(std::move(parts)));
+  if (options.metrics != nullptr) {
+    module->RefreshMetrics();
+    Parts* p = module->parts_.get();
+    IntakeModule* m = module.get();
+    p->metrics_thread = std::thread([p, m] {
+      std::unique_lock lock(p->mu);
+      while (!p->stop_cv.wait_for(lock, kMetricsInterval, [p] { return p->stopping; })) {
+        lock.unlock();
+        m->RefreshMetrics();
+        lock.lock();
+      }
+    });
+  }
+  return module;
+}
+
+grpc::Service* IntakeModule::service() { return parts_->service.get(); }
+
+absl::Status IntakeModule::health() const { return parts_->runner->health(); }
+
+void IntakeModule::RefreshMetrics() {
+  if (parts_->options.metrics == nullptr) return;
+  parts_->projection_lag->Set(static_cast<double>(parts_->runner->Lag()));
+  const domain::Date today = domain::DutchDate(parts_->options.clock->Now());
+  for (const auto& tenant : parts_->options.organisations->tenants()) {
+    auto counts = parts_->index.CountDeadlines(tenant.code, today);
+    if (!counts.ok()) continue;
+    parts_->overdue->Add({{"tenant", tenant.code}}).Set(static_cast<double>(counts->overdue));
+    parts_->due_soon->Add({{"tenant", tenant.code}}).Set(static_cast<double>(counts->due_within_week));
+  }
+}
+
+}  // namespace hub::intake

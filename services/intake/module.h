@@ -1,0 +1,51 @@
+// IntakeModule: the intake service wired up: its RocksDB store, key store, projections, runner,
+// command handler, gRPC service and metrics. hubd and the intake binary both host one.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/config/register.h"
+#include "common/es/clock.h"
+#include "common/keys/master_key.h"
+#include "common/log/event_log.h"
+#include "grpcpp/grpcpp.h"
+#include "prometheus/registry.h"
+
+namespace hub::intake {
+
+struct IntakeModuleOptions {
+  // Directory of the service's own RocksDB (projections and person keys).
+  std::string data_dir;
+  // Partitions of hub.intake.events.v1 when the module creates it.
+  int32_t partitions = 12;
+  // None of these is owned; all must outlive the module.
+  log::EventLog* log = nullptr;
+  const config::Register* organisations = nullptr;
+  const keys::MasterKey* master_key = nullptr;
+  const es::Clock* clock = nullptr;
+  prometheus::Registry* metrics = nullptr;
+};
+
+class IntakeModule {
+ public:
+  // Opens the store, creates the topic if needed, starts the projections and catches them up with
+  // the log, so the service answers from current state as soon as it is hosted.
+  static absl::StatusOr<std::unique_ptr<IntakeModule>> Open(const IntakeModuleOptions& options);
+  ~IntakeModule();
+
+  grpc::Service* service();
+  // The projection runner (for health, lag and tests).
+  absl::Status health() const;
+  // Recomputes the deadline gauges now (also done periodically).
+  void RefreshMetrics();
+
+  struct Parts;
+
+ private:
+  explicit IntakeModule(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace hub::intake

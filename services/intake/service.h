@@ -1,0 +1,69 @@
+// IntakeService: the gRPC adapter of the intake decider.
+//
+// Per call it identifies the caller, checks what the caller's organisation may do, validates the
+// wire shape (naming the field), turns personal data into pseudonyms and sealed values, lets the
+// decider decide through the CommandHandler, and maps the outcome or the refusal to gRPC. It holds
+// no business rule of its own: those live in decider.cc.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "common/config/register.h"
+#include "common/crypto/key_store.h"
+#include "common/crypto/pseudonym.h"
+#include "common/es/clock.h"
+#include "common/es/command_handler.h"
+#include "hub/v1/intake.grpc.pb.h"
+#include "services/intake/decider.h"
+#include "services/intake/projection.h"
+
+namespace hub::intake {
+
+// What the service needs from its module; nothing is owned.
+struct IntakeDependencies {
+  const config::Register* organisations = nullptr;
+  crypto::KeyStore* keys = nullptr;
+  const std::map<std::string, crypto::Pseudonymizer, std::less<>>* pseudonymizers = nullptr;  // per tenant
+  es::CommandHandler<IntakeDecider>* handler = nullptr;
+  es::ProjectionRunner* runner = nullptr;
+  const IntakeIndex* index = nullptr;
+  const es::Clock* clock = nullptr;
+  // Called with the number of events a command appended (for hub_events_appended_total).
+  std::function<void(size_t)> on_appended;
+};
+
+class IntakeService final : public hub::v1::IntakeService::Service {
+ public:
+  explicit IntakeService(IntakeDependencies deps) : deps_(std::move(deps)) {}
+
+  grpc::Status RegisterMelding(grpc::ServerContext* context, const hub::v1::RegisterMeldingRequest* request,
+                               hub::v1::RegisterMeldingReply* reply) override;
+  grpc::Status RecordConsent(grpc::ServerContext* context, const hub::v1::RecordConsentRequest* request,
+                             hub::v1::RecordConsentReply* reply) override;
+  grpc::Status WithdrawConsent(grpc::ServerContext* context, const hub::v1::WithdrawConsentRequest* request,
+                               hub::v1::CommandReply* reply) override;
+  grpc::Status CompleteTriage(grpc::ServerContext* context, const hub::v1::CompleteTriageRequest* request,
+                              hub::v1::CommandReply* reply) override;
+  grpc::Status AssignRegisseur(grpc::ServerContext* context, const hub::v1::AssignRegisseurRequest* request,
+                               hub::v1::CommandReply* reply) override;
+  grpc::Status CloseMelding(grpc::ServerContext* context, const hub::v1::CloseMeldingRequest* request,
+                            hub::v1::CommandReply* reply) override;
+  grpc::Status GetHousehold(grpc::ServerContext* context, const hub::v1::GetHouseholdRequest* request,
+                            hub::v1::Household* reply) override;
+  grpc::Status ListMeldingen(grpc::ServerContext* context, const hub::v1::ListMeldingenRequest* request,
+                             hub::v1::ListMeldingenResponse* reply) override;
+
+ private:
+  struct Prepared;  // caller + command context, see service.cc
+  absl::StatusOr<Prepared> Prepare(grpc::ServerContext* context, const hub::v1::CommandHeader& header,
+                                   std::string household_id);
+  absl::StatusOr<es::CommandOutcome> Run(Prepared& prepared, const IntakeDecider::Command& command,
+                                         hub::v1::CommandReply* reply);
+
+  IntakeDependencies deps_;
+  std::array<std::mutex, 64> person_locks_;  // serialise household lookup per BSN pseudonym
+};
+
+}  // namespace hub::intake
