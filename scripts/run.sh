@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Runs the hub: installs what is missing, builds, and starts hubd (every service in one process) on
+# the embedded event log. Stop it with Ctrl-C; the data stays in the data directory.
+#
+#   scripts/run.sh           hubd on 127.0.0.1:50051, metrics on 127.0.0.1:9464, data in var/hub
+#   scripts/run.sh --demo    the same, then loads a worked example household and prints its state
+#
+# Environment: HUB_LISTEN, HUB_METRICS_LISTEN, HUB_DATA_DIR, HUB_ORGANISATIONS (see hubd --help).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+demo=false
+case "${1:-}" in
+  --demo) demo=true ;;
+  "") ;;
+  *) echo "usage: scripts/run.sh [--demo]" >&2; exit 2 ;;
+esac
+
+hub_install_packages
+hub_build
+
+export HUB_LISTEN="${HUB_LISTEN:-127.0.0.1:50051}"
+export HUB_METRICS_LISTEN="${HUB_METRICS_LISTEN:-127.0.0.1:9464}"
+export HUB_DATA_DIR="${HUB_DATA_DIR:-$HUB_ROOT/var/hub}"
+export HUB_ORGANISATIONS="${HUB_ORGANISATIONS:-$HUB_ROOT/deploy/config/organisations.json}"
+hubd="$HUB_BUILD_DIR/services/hubd/hubd"
+hubctl="$HUB_BUILD_DIR/tools/hubctl/hubctl"
+mkdir -p "$HUB_DATA_DIR"
+server_log="$HUB_DATA_DIR/hubd.log"
+
+"$hubd" 2> >(tee "$server_log" >&2) &
+hubd_pid=$!
+trap 'kill -TERM "$hubd_pid" 2>/dev/null || true; wait "$hubd_pid" 2>/dev/null || true' EXIT INT TERM
+
+# hubd prints one line when it serves; give up if it exits first or takes over a minute.
+for _ in $(seq 600); do
+  grep -q "serving gRPC" "$server_log" 2>/dev/null && break
+  kill -0 "$hubd_pid" 2>/dev/null || { hub_log "hubd did not start (see above)"; exit 1; }
+  sleep 0.1
+done
+grep -q "serving gRPC" "$server_log" || { hub_log "hubd did not report ready within a minute"; exit 1; }
+
+export HUB_SERVER="$HUB_LISTEN"
+cat <<TXT
+
+The hub is running on $HUB_LISTEN (Prometheus metrics: http://$HUB_METRICS_LISTEN/metrics).
+Try it from another terminal with hubctl, as the Woerden social team:
+  $hubctl --server $HUB_LISTEN melding register --channel phone --source self \\
+      --person "111222333,1986-03-14,Anouk de Vries,parent" --question "Hulp bij schulden"
+  $hubctl --server $HUB_LISTEN household show --household <household id from the reply>
+  $hubctl --help
+Stop with Ctrl-C.
+TXT
+
+if $demo; then
+  hub_log "loading the demo: a Woerden family, signalled by the school"
+  json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1], {}, {'d': d}))" "$1"; }
+  reply=$("$hubctl" --json --organisation basisschool-de-regenboog --role signaalgever --user school-ib-1 \
+    melding register --channel vindplaats --source school \
+    --person "111222333,1986-03-14,Anouk de Vries,parent" \
+    --person "123456782,2013-06-02,Daan de Vries,child" \
+    --question "Daan komt vaak zonder ontbijt en te laat; moeder zegt dat het geld op is." \
+    --life-domain FINANCIEN --life-domain HUISELIJKE_RELATIES --data-category CONTACT)
+  household=$(json "d['result']['household_id']" <<<"$reply")
+  melding=$(json "d['melding_id']" <<<"$reply")
+  anouk=$(json "d['person_ids'][0]" <<<"$reply")
+  "$hubctl" triage complete --household "$household" --melding "$melding" --class MEERVOUDIG \
+    --zrm FINANCIEN=2 --zrm WERK_OPLEIDING=2 --zrm HUISELIJKE_RELATIES=3 --zrm SOCIAAL_NETWERK=3 >/dev/null
+  "$hubctl" consent record --household "$household" --person "$anouk" --recipient fermwerk \
+    --category CONTACT --category HOUSEHOLD_COMPOSITION --category FINANCIAL \
+    --purpose "warme overdracht naar werk en inkomen" --valid-until "$(date -d '+1 year' +%F)" >/dev/null
+  "$hubctl" regisseur assign --household "$household" --organisation woerdenwijzer --user wijzer-regisseur-3 >/dev/null
+  echo
+  echo "The demo household as WoerdenWijzer sees it:"
+  "$hubctl" household show --household "$household"
+fi
+
+wait "$hubd_pid"
