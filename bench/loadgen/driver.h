@@ -61,6 +61,10 @@ struct DriverOptions {
   std::string tenant = "GM0632";
   std::string organisation = "woerdenwijzer";
   std::string role = "consulent";
+  // 0: a household keeps growing (every register adds a melding to it, as in the brief). N > 0:
+  // once a household has N meldingen, its next register starts a new household (two new persons),
+  // so the state per household, and with it the cost per call, stays bounded.
+  int max_meldingen = 0;
   uint64_t seed = 0;   // 0: random
   bool progress = true;  // a line per second on stderr
 };
@@ -83,11 +87,13 @@ struct Results {
   std::map<int, std::string> error_examples;  // grpc::StatusCode -> first message seen
   uint64_t sends_in_window = 0;
   uint64_t late_sends = 0;       // with --rate: sent more than 1 ms after the due time
+  Histogram send_lag;            // with --rate: actual send minus due time, sends in the window
   uint64_t check_failures = 0;   // replies that contradict what the household knows
   std::string first_check_failure;
-  uint64_t households_registered = 0;
+  uint64_t households_registered = 0;  // loops that hold a household at the end
+  uint64_t households_created = 0;     // first registrations that succeeded, moves included
   uint64_t meldingen_registered = 0;  // over the whole run, first registrations included
-  uint64_t max_meldingen_per_household = 0;
+  uint64_t max_meldingen_per_household = 0;  // in a household held at the end
   std::vector<double> timeline;  // successful ops per second of the run, warm-up included
 };
 

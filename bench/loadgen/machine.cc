@@ -47,6 +47,8 @@ Machine DescribeMachine() {
       break;
     }
   }
+  std::ifstream loadavg("/proc/loadavg");
+  loadavg >> m.load_average;
   return m;
 }
 

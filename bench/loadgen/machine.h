@@ -16,6 +16,7 @@ struct Machine {
   std::string cpu_model;   // first "model name" of /proc/cpuinfo
   std::string kernel;      // uname -sr
   uint64_t memory_mb = 0;  // MemTotal
+  double load_average = 0;  // 1-minute, when described: other work on the machine skews every figure
 };
 
 Machine DescribeMachine();

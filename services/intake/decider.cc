@@ -58,6 +58,9 @@ es::Decision<Event> Decide(const RegisterMelding& c, const IntakeState& state) {
     return Rejection::InvalidArgument("persons", "a melding names at least one person");
   }
   if (c.melding_id.empty()) return Rejection::InvalidArgument("melding_id", "must not be empty");
+  if (FindMelding(state, c.melding_id) != nullptr) {
+    return Rejection::AlreadyExists("MELDING_EXISTS", "this melding is already registered");
+  }
   for (size_t i = 0; i < c.life_domains.size(); ++i) {
     if (!domain::IsLifeDomain(c.life_domains[i])) {
       return Rejection::InvalidArgument(fmt::format("life_domains[{}]", i), "unknown ZRM life domain");
@@ -95,9 +98,6 @@ es::Decision<Event> Decide(const RegisterMelding& c, const IntakeState& state) {
     if (FindMember(state, id) == nullptr) {
       return Rejection::FailedPrecondition("PERSON_NOT_IN_HOUSEHOLD", "a known person is not in this household");
     }
-  }
-  if (FindMelding(state, c.melding_id) != nullptr) {
-    return Rejection::AlreadyExists("MELDING_EXISTS", "this melding is already registered");
   }
 
   static const domain::WorkingDayCalendar calendar;
