@@ -326,6 +326,8 @@ class Worker {
   }
 
   void Send(Household& h) {
+    h.sent = Now();  // building the request is part of the call as the client sees it
+    if (options_.rate <= 0) h.due = h.sent;
     h.op = h.registered ? Pick() : Op::kRegister;
     if (h.registered && h.op == Op::kRegister && options_.max_meldingen > 0 &&
         h.meldingen >= static_cast<uint64_t>(options_.max_meldingen)) {
@@ -396,8 +398,6 @@ class Worker {
         break;
       }
     }
-    h.sent = Now();
-    if (options_.rate <= 0) h.due = h.sent;
     if (InWindow(h.sent)) {
       ++sends_in_window;
       if (h.sent - h.due > kMs) ++late_sends;
@@ -503,9 +503,13 @@ Driver::~Driver() = default;
 std::unique_ptr<Driver> Driver::Connect(const DriverOptions& options, std::string* error) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  impl->seed = options.seed != 0 ? options.seed : std::random_device{}() * 0x9E3779B97F4A7C15ULL ^ std::random_device{}();
+  // The seed makes the choices repeatable (operations, dates, scores); the request ids and BSNs
+  // are run-unique whatever it is, so runs against one long-lived hub never replay or join.
+  std::random_device entropy;
+  const uint64_t unique = (uint64_t{entropy()} << 32) ^ entropy();
+  impl->seed = options.seed != 0 ? options.seed : unique * 0x9E3779B97F4A7C15ULL;
   std::mt19937_64 rng(impl->seed);
-  impl->run_id = fmt::format("{:08x}", static_cast<uint32_t>(rng()));
+  impl->run_id = fmt::format("{:012x}", unique & 0xFFFFFFFFFFFFULL);
 
   for (int t = 0; t < options.threads; ++t) {
     grpc::ChannelArguments args;
@@ -522,7 +526,7 @@ std::unique_ptr<Driver> Driver::Connect(const DriverOptions& options, std::strin
   }
 
   // Run-unique BSNs: a random starting prefix (no leading zero), then consecutive valid numbers.
-  impl->bsns = std::make_unique<BsnSource>(10'000'000 + rng() % 80'000'000);
+  impl->bsns = std::make_unique<BsnSource>(10'000'000 + (unique >> 16) % 80'000'000);
   for (int i = 0; i < options.households; ++i) {
     auto h = std::make_unique<Household>();
     h->index = i;

@@ -190,7 +190,7 @@ int Main(int argc, char** argv) {
       ->check(CLI::Range(0, 1'000'000))
       ->capture_default_str();
   app.add_option("--timeout-ms", timeout_ms, "deadline of each call")->check(CLI::Range(1, 600'000))->capture_default_str();
-  app.add_option("--seed", o.seed, "random seed (0: random); BSNs and request ids are run-unique either way")
+  app.add_option("--seed", o.seed, "random seed for the choices (0: random); BSNs and request ids are run-unique either way")
       ->capture_default_str();
   app.add_flag("--json", json, "also print the results as one JSON line at the end of stdout");
   app.add_flag("--quiet", quiet, "no progress lines on stderr");
@@ -201,7 +201,9 @@ int Main(int argc, char** argv) {
                  "directory in which the spawned hubd's temporary data dir is made (default $TMPDIR or /tmp); "
                  "its file system decides the cost of fsync");
   app.add_flag("--keep-data", keep_data, "keep the spawned hubd's data dir");
-  app.add_option("--hubd-arg", hubd_args, "extra argument for the spawned hubd (repeatable, e.g. --hubd-arg=--partitions=4)");
+  app.add_option("--hubd-arg", hubd_args, "extra argument for the spawned hubd (repeatable, as --hubd-arg=--partitions=4)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   CLI11_PARSE(app, argc, argv);
 
   if (o.target.empty() && spawn_hubd.empty()) {
@@ -252,11 +254,16 @@ int Main(int argc, char** argv) {
   std::unique_ptr<HubdProcess> hubd;
   std::string data_dir;
   std::string data_fs;
+  bool hubd_log_shown = false;
   auto cleanup = [&] {
     int code = 0;
     if (hubd) {
       code = hubd->Stop();
-      if (code != 0) std::cerr << "loadgen: hubd exited with status " << code << "; its last output:\n" << hubd->LogTail();
+      if (code != 0) {
+        std::cerr << "loadgen: hubd exited with status " << code;
+        if (!hubd_log_shown) std::cerr << "; its last output:\n" << hubd->LogTail();
+        std::cerr << "\n";
+      }
       hubd.reset();
     }
     if (!data_dir.empty() && !keep_data) {
@@ -369,7 +376,10 @@ int Main(int argc, char** argv) {
   } else {
     std::cout << fmt::format("  checks: {} inconsistent replies, first: {}\n", r.check_failures, r.first_check_failure);
   }
-  if (hubd && !hubd_alive) std::cout << "  hubd DIED during the run; its last output:\n" << hubd->LogTail() << "\n";
+  if (hubd && !hubd_alive) {
+    std::cout << "  hubd DIED during the run; its last output:\n" << hubd->LogTail() << "\n";
+    hubd_log_shown = true;
+  }
 
   if (json) {
     Json j;

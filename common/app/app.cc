@@ -96,4 +96,29 @@ int Fail(std::string_view program, const absl::Status& status) {
   return 1;
 }
 
+absl::StatusOr<std::unique_ptr<Process>> Boot(std::string_view program, const Settings& settings) {
+  std::cerr << program << " starting with\n" << Describe(settings);
+  auto organisations = LoadOrganisations(settings);
+  if (!organisations.ok()) return organisations.status();
+  auto master_key = LoadMasterKey(settings);
+  if (!master_key.ok()) return master_key.status();
+  auto log = OpenLog(settings);
+  if (!log.ok()) return log.status();
+  auto process = std::unique_ptr<Process>(new Process{settings, std::move(*organisations), std::move(*master_key),
+                                                      std::move(*log), {}, nullptr});
+  process->host = std::make_unique<rpc::ServerHost>(HostOptions(settings));
+  return process;
+}
+
+int Serve(std::string_view program, Process& process, const std::vector<std::string>& services) {
+  if (auto s = process.host->Start(); !s.ok()) return Fail(program, s);
+  for (const auto& service : services) process.host->SetServing(service, true);
+  std::cerr << program << " serving gRPC on " << process.settings.listen.substr(0, process.settings.listen.rfind(':'))
+            << ":" << process.host->port();
+  if (process.host->metrics_port() != 0) std::cerr << ", metrics on :" << process.host->metrics_port() << "/metrics";
+  std::cerr << std::endl;
+  ServeUntilSignalled(*process.host);
+  return 0;
+}
+
 }  // namespace hub::app

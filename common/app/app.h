@@ -9,6 +9,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/status/statusor.h"
 #include "common/config/register.h"
+#include "common/es/clock.h"
 #include "common/keys/master_key.h"
 #include "common/log/event_log.h"
 #include "common/rpc/server_host.h"
@@ -48,5 +49,23 @@ void ServeUntilSignalled(rpc::ServerHost& host);
 
 // Prints "hubd: <message>" to stderr and returns the exit code for a failed start.
 int Fail(std::string_view program, const absl::Status& status);
+
+// What every service module of a process shares, loaded once at start-up.
+struct Process {
+  Settings settings;
+  config::Register organisations;
+  keys::MasterKey master_key;
+  std::unique_ptr<log::EventLog> log;
+  es::SystemClock clock;
+  std::unique_ptr<rpc::ServerHost> host;
+};
+
+// Prints the configuration, then loads the register, the master key and the log and creates the
+// (not yet started) host. Any failure says what and where.
+absl::StatusOr<std::unique_ptr<Process>> Boot(std::string_view program, const Settings& settings);
+
+// Starts the host, marks `services` SERVING, prints where it listens, and serves until SIGINT or
+// SIGTERM. Returns the process exit code.
+int Serve(std::string_view program, Process& process, const std::vector<std::string>& services);
 
 }  // namespace hub::app
