@@ -257,6 +257,13 @@ class KafkaLog::Impl {
     return DescribeTopic(std::string(topic));
   }
 
+  void Forget(const TopicPartition& tp) {
+    PartitionState& state = State(tp);
+    std::lock_guard lock(state.mu);
+    state.loaded = false;
+    state.versions.clear();
+  }
+
   absl::StatusOr<AppendResult> Append(const AppendBatch& batch) {
     if (auto s = ValidateTopicName(batch.topic); !s.ok()) return s;
     if (auto s = ValidateKey(batch.key); !s.ok()) return s;
@@ -636,6 +643,8 @@ absl::StatusOr<int32_t> KafkaLog::PartitionCount(std::string_view topic) {
   if (auto s = ValidateTopicName(topic); !s.ok()) return s;
   return impl_->PartitionCount(topic);
 }
+void KafkaLog::Forget(const TopicPartition& tp) { impl_->Forget(tp); }
+
 absl::StatusOr<AppendResult> KafkaLog::Append(const AppendBatch& batch) { return impl_->Append(batch); }
 absl::StatusOr<int64_t> KafkaLog::StreamVersion(std::string_view topic, std::string_view key) {
   if (auto s = ValidateTopicName(topic); !s.ok()) return s;

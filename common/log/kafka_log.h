@@ -88,6 +88,11 @@ class KafkaLog : public EventLog {
   absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(
       const std::vector<Position>& starts) override;
 
+  // Drops what this process learned about `tp` (stream versions); the next Append relearns it from
+  // the broker. Called when ownership of the partition moved away and back: another owner may
+  // have written in between.
+  void Forget(const TopicPartition& tp);
+
   class Impl;
 
  private:

@@ -10,6 +10,10 @@
 #include "common/es/command_handler.h"
 #include "common/es/projection_runner.h"
 #include "common/es/request_index.h"
+#include "common/domain/uuid.h"
+#include "common/log/partition_ownership.h"
+#include "common/log/partitioner.h"
+#include "fmt/format.h"
 #include "common/store/store.h"
 #include "prometheus/counter.h"
 #include "prometheus/gauge.h"
@@ -34,6 +38,39 @@ struct IntakeModule::Parts {
   std::unique_ptr<es::ProjectionRunner> runner;
   std::unique_ptr<es::CommandHandler<IntakeDecider>> handler;
   std::unique_ptr<IntakeService> service;
+  std::unique_ptr<log::PartitionOwnership> ownership;
+  int32_t partitions = 0;
+  std::mutex ownership_mu;
+  uint64_t seen_generation = 0;  // guarded by ownership_mu
+
+  // See IntakeDependencies::check_owner. When ownership moved, forgets what the log learned about
+  // the partitions now owned: another owner may have written to them meanwhile.
+  absl::Status CheckOwner(const std::string& household_id) {
+    const int32_t partition = log::PartitionForKey(household_id, partitions);
+    {
+      std::lock_guard lock(ownership_mu);
+      const uint64_t generation = ownership->generation();
+      if (generation != seen_generation) {
+        for (int32_t p : ownership->Owned()) options.kafka->Forget({es::TopicFor(IntakeDecider::kProducer), p});
+        seen_generation = generation;
+      }
+    }
+    if (ownership->Owns(partition)) return absl::OkStatus();
+    auto owner = ownership->OwnerOf(partition);
+    if (owner) {
+      return absl::UnavailableError(fmt::format("household_id: served by the intake instance at {}", *owner));
+    }
+    return absl::UnavailableError("household_id: its partition is being reassigned; retry shortly");
+  }
+
+  absl::StatusOr<std::string> NewOwnedHouseholdId() {
+    if (ownership->Owned().empty()) return absl::UnavailableError("this instance owns no partition right now");
+    for (int attempt = 0; attempt < 10'000; ++attempt) {
+      std::string id = domain::NewUuidV7();
+      if (ownership->Owns(log::PartitionForKey(id, partitions))) return id;
+    }
+    return absl::UnavailableError("could not find a household id in an owned partition");
+  }
 
   prometheus::Counter* events_appended = nullptr;
   prometheus::Gauge* projection_lag = nullptr;
@@ -58,6 +95,7 @@ IntakeModule::~IntakeModule() {
   parts_->service.reset();
   parts_->handler.reset();
   parts_->runner.reset();
+  parts_->ownership.reset();
 }
 
 absl::StatusOr<std::unique_ptr<IntakeModule>> IntakeModule::Open(const IntakeModuleOptions& options) {
@@ -112,6 +150,19 @@ absl::StatusOr<std::unique_ptr<IntakeModule>> IntakeModule::Open(const IntakeMod
                            .Help("Open meldingen whose onderzoek is due within 7 days, per tenant.")
                            .Register(registry);
   }
+  parts->partitions = options.partitions;
+  if (auto count = options.log->PartitionCount(topic); count.ok()) parts->partitions = *count;
+  if (options.kafka != nullptr) {
+    auto ownership = log::PartitionOwnership::Start({.brokers = options.kafka_brokers,
+                                                     .group_id = "hub.intake",
+                                                     .topic = topic,
+                                                     .advertised_address = options.advertised_address});
+    if (!ownership.ok()) return ownership.status();
+    parts->ownership = std::move(*ownership);
+    if (auto s = parts->ownership->AwaitAssignment(std::chrono::steady_clock::now() + std::chrono::minutes(2)); !s.ok()) {
+      return s;
+    }
+  }
   IntakeDependencies deps;
   deps.organisations = options.organisations;
   deps.keys = parts->keys.get();
@@ -124,6 +175,11 @@ absl::StatusOr<std::unique_ptr<IntakeModule>> IntakeModule::Open(const IntakeMod
   deps.on_appended = [appended](size_t n) {
     if (appended != nullptr) appended->Increment(static_cast<double>(n));
   };
+  if (parts->ownership) {
+    Parts* p = parts.get();
+    deps.check_owner = [p](const std::string& household_id) { return p->CheckOwner(household_id); };
+    deps.new_household_id = [p] { return p->NewOwnedHouseholdId(); };
+  }
   parts->service = std::make_unique<IntakeService>(std::move(deps));
 
   std::unique_ptr<IntakeModule> module(new IntakeModule(std::move(parts)));

@@ -10,6 +10,7 @@
 #include "common/es/clock.h"
 #include "common/keys/master_key.h"
 #include "common/log/event_log.h"
+#include "common/log/kafka_log.h"
 #include "grpcpp/grpcpp.h"
 #include "prometheus/registry.h"
 
@@ -26,6 +27,12 @@ struct IntakeModuleOptions {
   const keys::MasterKey* master_key = nullptr;
   const es::Clock* clock = nullptr;
   prometheus::Registry* metrics = nullptr;
+  // On Kafka: the log as KafkaLog, and where this instance serves, so that it joins the service's
+  // consumer group, decides commands only for households in the partitions the group gives it, and
+  // names the owner of any other. Null/empty on the embedded log: one instance owns everything.
+  log::KafkaLog* kafka = nullptr;
+  std::string kafka_brokers;
+  std::string advertised_address;
 };
 
 class IntakeModule {

@@ -114,6 +114,9 @@ absl::StatusOr<IntakeService::Prepared> IntakeService::Prepare(grpc::ServerConte
   if (!header.min_positions().empty()) {
     if (auto s = deps_.runner->WaitFor(Positions(header.min_positions()), ctx.deadline); !s.ok()) return s;
   }
+  if (!household_id.empty() && deps_.check_owner) {
+    if (auto s = deps_.check_owner(household_id); !s.ok()) return s;
+  }
   auto& meta = ctx.metadata;
   meta.tenant = prepared.caller.tenant;
   meta.household_id = std::move(household_id);
@@ -230,7 +233,18 @@ grpc::Status IntakeService::RegisterMelding(grpc::ServerContext* context,
       found.push_back(*location);
     }
     const bool joined = !household_id.empty();
-    if (!joined) household_id = domain::NewUuidV7();
+    if (joined && deps_.check_owner) {
+      if (auto s = deps_.check_owner(household_id); !s.ok()) return s;
+    }
+    if (!joined) {
+      if (deps_.new_household_id) {
+        auto id = deps_.new_household_id();
+        if (!id.ok()) return id.status();
+        household_id = std::move(*id);
+      } else {
+        household_id = domain::NewUuidV7();
+      }
+    }
     ctx.metadata.household_id = household_id;
 
     intake::RegisterMelding command;

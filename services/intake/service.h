@@ -32,6 +32,11 @@ struct IntakeDependencies {
   const es::Clock* clock = nullptr;
   // Called with the number of events a command appended (for hub_events_appended_total).
   std::function<void(size_t)> on_appended;
+  // OK when this instance decides commands for the household (it owns the household's partition);
+  // UNAVAILABLE naming the owner otherwise. Absent: this instance owns every household (embedded).
+  std::function<absl::Status(const std::string& household_id)> check_owner;
+  // A fresh household id that this instance owns. Absent: any UUIDv7.
+  std::function<absl::StatusOr<std::string>()> new_household_id;
 };
 
 class IntakeService final : public hub::v1::IntakeService::Service {
