@@ -3,8 +3,14 @@
 # for tests and local runs. Production uses an existing Kafka cluster; see deploy/kafka/README.md.
 #
 #   scripts/kafka.sh start    download the jars once, start the broker, wait until it answers;
-#                             prints "kafka running at 127.0.0.1:<port>" (also when already running)
+#                             prints "kafka running at 127.0.0.1:<port>" (also when already running).
+#                             After "stop --keep-data" it starts the same broker again: same
+#                             storage (no format), same config and ports, so the bootstrap address
+#                             clients hold stays valid.
 #   scripts/kafka.sh stop     stop the broker (SIGTERM, SIGKILL after 30 s) and delete its data
+#   scripts/kafka.sh stop --keep-data
+#                             stop the broker the same way but keep its data, config and ports for
+#                             the next "start" (for fault tests: a broker outage and its recovery)
 #   scripts/kafka.sh status   prints "running 127.0.0.1:<port>" (exit 0) or "stopped" (exit 1)
 #   scripts/kafka.sh env      prints "export HUB_KAFKA_BROKERS=127.0.0.1:<port>", for eval
 #   scripts/kafka.sh tool CLASS [ARGS...]
@@ -35,6 +41,8 @@ PROPS_FILE="$KAFKA_STATE_DIR/server.properties"
 ADMIN_PROPS_FILE="$KAFKA_STATE_DIR/admin.properties"
 BROKER_LOG="$KAFKA_STATE_DIR/broker.log"
 DATA_DIR="$KAFKA_STATE_DIR/data"
+# Present while the state directory holds a broker stopped with "stop --keep-data".
+KEPT_FILE="$KAFKA_STATE_DIR/kept"
 
 kafka_log() { printf '[kafka] %s\n' "$*" >&2; }
 die() { kafka_log "$*"; exit 1; }
@@ -109,7 +117,13 @@ is_running() {
 
 bootstrap() { cat "$BOOTSTRAP_FILE"; }
 
-clear_state() { rm -rf "$DATA_DIR" "$PID_FILE" "$BOOTSTRAP_FILE"; }
+clear_state() { rm -rf "$DATA_DIR" "$PID_FILE" "$BOOTSTRAP_FILE" "$KEPT_FILE"; }
+
+# True when the state directory holds a broker stopped with "stop --keep-data": formatted storage,
+# its config and its bootstrap address.
+has_kept_broker() {
+  [ -f "$KEPT_FILE" ] && [ -f "$PROPS_FILE" ] && [ -f "$BOOTSTRAP_FILE" ] && [ -f "$DATA_DIR/meta.properties" ]
+}
 
 # True once process $1 has exited (no longer exists, or is a zombie waiting to be reaped).
 process_gone() {
@@ -119,7 +133,8 @@ process_gone() {
   [ "${stat%% *}" = Z ]
 }
 
-# Waits for the broker to exit (SIGTERM, then SIGKILL after 30 s) and removes its data.
+# Waits for the broker to exit (SIGTERM, then SIGKILL after 30 s) and removes its data; with
+# "keep", keeps data, config and ports and marks them for the next start.
 stop_broker() {
   local pid
   pid="$(cat "$PID_FILE")"
@@ -136,7 +151,12 @@ stop_broker() {
       sleep 0.1
     done
   fi
-  clear_state
+  if [ "${1:-}" = keep ]; then
+    rm -f "$PID_FILE"
+    touch "$KEPT_FILE"
+  else
+    clear_state
+  fi
 }
 
 # ---- start ----------------------------------------------------------------------------------------
@@ -180,17 +200,23 @@ launch_broker() {
     die "could not format $DATA_DIR"
   fi
 
-  # A test broker: C1-only JIT and the serial collector start it seconds faster on a small machine.
-  # setsid: it belongs to no terminal or caller's process group; only "stop" ends it.
-  # 9>&-: it must not hold the state directory's lock.
+  : >"$BROKER_LOG"
+  run_broker
+  echo "127.0.0.1:$broker_port" >"$BOOTSTRAP_FILE"
+}
+
+# Starts the broker on $PROPS_FILE in the background, appending to $BROKER_LOG.
+# A test broker: C1-only JIT and the serial collector start it seconds faster on a small machine.
+# setsid: it belongs to no terminal or caller's process group; only "stop" ends it.
+# 9>&-: it must not hold the state directory's lock.
+run_broker() {
   setsid java "${KAFKA_HEAP[@]}" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
     -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$KAFKA_DEPLOY_DIR/log4j2.properties" -Dhub.kafka.log.level=INFO \
     -Dlog4j2.shutdownHookEnabled=false \
     -Dkafka.logs.dir="$KAFKA_STATE_DIR" -cp "$KAFKA_LIB_DIR/*" \
-    kafka.Kafka "$PROPS_FILE" </dev/null >"$BROKER_LOG" 2>&1 9>&- &
+    kafka.Kafka "$PROPS_FILE" </dev/null >>"$BROKER_LOG" 2>&1 9>&- &
   echo $! >"$PID_FILE"
-  echo "127.0.0.1:$broker_port" >"$BOOTSTRAP_FILE"
 }
 
 # 0 when the broker answers metadata and ApiVersions requests; 1 when it does not within
@@ -226,6 +252,10 @@ cmd_start() {
   fi
   ensure_tools
   ensure_jars
+  if has_kept_broker; then
+    resume_broker
+    return 0
+  fi
   # Whatever happens before the broker is ready (an error, Ctrl-C), do not leave it behind.
   trap 'if [ -f "$PID_FILE" ] && ! process_gone "$(cat "$PID_FILE")"; then stop_broker; else clear_state; fi' EXIT
   trap 'exit 130' INT TERM
@@ -248,16 +278,52 @@ cmd_start() {
   echo "kafka running at $(bootstrap)"
 }
 
+# Starts a broker kept by "stop --keep-data" on its old storage and ports. The ports cannot change
+# (clients hold the bootstrap address), so a port taken in the meantime is an error, not a retry;
+# a failed start stops the process again and keeps the data for another try.
+resume_broker() {
+  trap 'if [ -f "$PID_FILE" ] && ! process_gone "$(cat "$PID_FILE")"; then stop_broker keep; else rm -f "$PID_FILE"; fi' EXIT
+  trap 'exit 130' INT TERM
+  kafka_log "starting the kept broker again at $(bootstrap) on its existing storage"
+  run_broker
+  local rc=0
+  wait_ready || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    case "$rc" in
+      1) kafka_log "kafka did not answer within ${KAFKA_START_TIMEOUT} s; last lines of $BROKER_LOG:" ;;
+      2) kafka_log "the kept broker's port is taken by another process; last lines of $BROKER_LOG:" ;;
+      *) kafka_log "kafka exited during start-up; last lines of $BROKER_LOG:" ;;
+    esac
+    tail -n 40 "$BROKER_LOG" >&2 || true
+    exit 1
+  fi
+  trap - EXIT INT TERM
+  rm -f "$KEPT_FILE"
+  echo "kafka running at $(bootstrap)"
+}
+
 cmd_stop() {
+  local keep=""
+  case "${1:-}" in
+    "") ;;
+    --keep-data) keep=keep ;;
+    *) usage ;;
+  esac
   mkdir -p "$KAFKA_STATE_DIR"
   exec 9>"$KAFKA_STATE_DIR/.lock"
   flock -w 300 9 || die "timed out waiting for another start or stop in $KAFKA_STATE_DIR"
   if is_running; then
-    stop_broker
-  else
+    stop_broker $keep
+  elif [ -z "$keep" ]; then
     clear_state
+  elif ! has_kept_broker; then
+    die "no broker to stop in $KAFKA_STATE_DIR, and no kept data"
   fi
-  echo "kafka stopped"
+  if [ -n "$keep" ]; then
+    echo "kafka stopped; data, config and ports kept in $KAFKA_STATE_DIR for the next start"
+  else
+    echo "kafka stopped"
+  fi
 }
 
 cmd_status() {
@@ -278,7 +344,10 @@ usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0
 
 case "${1:-}" in
   start) cmd_start ;;
-  stop) cmd_stop ;;
+  stop)
+    [ $# -le 2 ] || usage
+    cmd_stop "${2:-}"
+    ;;
   status) cmd_status ;;
   env) cmd_env ;;
   tool)

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "common/log/kafka_log.h"
 #include "common/log/rocks_log.h"
 #include "fmt/format.h"
 
@@ -27,27 +28,58 @@ void AddFlags(CLI::App& app, Settings& s) {
       ->envname("HUB_MASTER_KEY_FILE");
   app.add_option("--log", s.log, "event log backend")
       ->envname("HUB_LOG")
-      ->check(CLI::IsMember({"embedded"}))
+      ->check(CLI::IsMember({"embedded", "kafka"}))
       ->capture_default_str();
+  app.add_option("--brokers", s.brokers, "Kafka bootstrap servers (host:port[,host:port...]); required with --log=kafka")
+      ->envname("HUB_KAFKA_BROKERS");
   app.add_option("--partitions", s.partitions, "partitions per topic when a topic is created")
       ->envname("HUB_PARTITIONS")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
+  app.add_option("--advertise", s.advertise,
+                 "address callers use to reach this instance (named when another instance owns a household); "
+                 "default: --listen")
+      ->envname("HUB_ADVERTISE");
   app.add_option("--tls-cert", s.tls_cert, "server certificate (PEM)")->envname("HUB_TLS_CERT");
   app.add_option("--tls-key", s.tls_key, "server private key (PEM)")->envname("HUB_TLS_KEY");
 }
 
 std::string Describe(const Settings& s) {
+  // The brokers line only with --log=kafka, so the embedded configuration prints as before.
+  const std::string brokers =
+      s.log == "kafka" ? fmt::format("  brokers        = {}\n", s.brokers.empty() ? "(not set)" : s.brokers) : "";
   return fmt::format(
       "  listen         = {}\n  metrics-listen = {}\n  data-dir       = {}\n  organisations  = {}\n"
-      "  master-key     = {} (contents never printed)\n  log            = {}\n  partitions     = {}\n"
+      "  master-key     = {} (contents never printed)\n  log            = {}\n{}  partitions     = {}\n"
       "  tls            = {}\n",
       s.listen, s.metrics_listen.empty() ? "(disabled)" : s.metrics_listen, s.data_dir, s.organisations,
-      s.master_key.empty() ? s.data_dir + "/master.key" : s.master_key, s.log, s.partitions,
+      s.master_key.empty() ? s.data_dir + "/master.key" : s.master_key, s.log, brokers, s.partitions,
       s.tls_cert.empty() ? "off" : "cert " + s.tls_cert + ", key (path hidden)");
 }
 
+namespace {
+
+// The log settings that need no I/O to check, so a bad one fails before anything is created.
+absl::Status CheckLogSettings(const Settings& s) {
+  if (s.log != "embedded" && s.log != "kafka") {
+    return absl::InvalidArgumentError("--log: must be embedded or kafka, not " + s.log);
+  }
+  if (s.log == "kafka" && s.brokers.empty()) {
+    return absl::InvalidArgumentError(
+        "--log=kafka needs --brokers (or HUB_KAFKA_BROKERS): the Kafka bootstrap servers, e.g. 127.0.0.1:9092");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<log::EventLog>> OpenLog(const Settings& s) {
+  if (auto status = CheckLogSettings(s); !status.ok()) return status;
+  if (s.log == "kafka") {
+    auto kafka = log::KafkaLog::Open({.brokers = s.brokers});
+    if (!kafka.ok()) return kafka.status();
+    return std::unique_ptr<log::EventLog>(std::move(*kafka));
+  }
   auto log = log::RocksLog::Open({.path = s.data_dir + "/log"});
   if (!log.ok()) return log.status();
   return std::unique_ptr<log::EventLog>(std::move(*log));
@@ -98,6 +130,7 @@ int Fail(std::string_view program, const absl::Status& status) {
 
 absl::StatusOr<std::unique_ptr<Process>> Boot(std::string_view program, const Settings& settings) {
   std::cerr << program << " starting with\n" << Describe(settings);
+  if (auto status = CheckLogSettings(settings); !status.ok()) return status;
   auto organisations = LoadOrganisations(settings);
   if (!organisations.ok()) return organisations.status();
   auto master_key = LoadMasterKey(settings);

@@ -22,8 +22,12 @@ struct Settings {
   std::string data_dir = "var/hub";
   std::string organisations = "deploy/config/organisations.json";
   std::string master_key;  // default <data_dir>/master.key
-  std::string log = "embedded";
+  std::string log = "embedded";  // "embedded" (RocksLog under <data_dir>/log) or "kafka"
+  std::string brokers;           // Kafka bootstrap servers; required when log == "kafka"
   int partitions = 12;
+  // The address other instances give callers to reach this one (Kafka: the owner of a partition);
+  // default: the listen address.
+  std::string advertise;
   std::string tls_cert;
   std::string tls_key;
 };
@@ -34,6 +38,8 @@ void AddFlags(CLI::App& app, Settings& settings);
 // The configuration as printed at start-up: one "name = value" line each, secrets never shown.
 std::string Describe(const Settings& settings);
 
+// The event log named by --log: the embedded RocksLog under <data_dir>/log, or a KafkaLog on
+// --brokers (which must then be set; INVALID_ARGUMENT otherwise).
 absl::StatusOr<std::unique_ptr<log::EventLog>> OpenLog(const Settings& settings);
 absl::StatusOr<config::Register> LoadOrganisations(const Settings& settings);
 // The default master key file is created on first start (development); an explicitly named one

@@ -457,8 +457,13 @@ class KafkaLog::Impl {
                              err == RdKafka::ERR_UNKNOWN_TOPIC_OR_PART || err == RdKafka::ERR__UNKNOWN_PARTITION ||
                              err == RdKafka::ERR_FENCED_LEADER_EPOCH || err == RdKafka::ERR_UNKNOWN_LEADER_EPOCH ||
                              err == RdKafka::ERR_NOT_COORDINATOR || err == RdKafka::ERR__WAIT_COORD;
-      if (!transient || Clock::now() >= deadline) {
-        return KafkaError(err, fmt::format("watermarks of {}/{}", tp.topic, tp.partition));
+      if (!transient) return KafkaError(err, fmt::format("watermarks of {}/{}", tp.topic, tp.partition));
+      if (Clock::now() >= deadline) {
+        // Still "unknown partition" or "no leader" at the deadline: the cluster did not answer in
+        // time (a broker down), which is UNAVAILABLE as the header promises, not NOT_FOUND.
+        return absl::UnavailableError(fmt::format("watermarks of {}/{}: {} (no answer within {} ms)", tp.topic,
+                                                  tp.partition, RdKafka::err2str(err),
+                                                  options_.request_timeout.count()));
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }

@@ -22,7 +22,11 @@ int main(int argc, char** argv) {
                                                  .organisations = &p.organisations,
                                                  .master_key = &p.master_key,
                                                  .clock = &p.clock,
-                                                 .metrics = p.host->registry().get()});
+                                                 .metrics = p.host->registry().get(),
+                                                 .kafka = dynamic_cast<hub::log::KafkaLog*>(p.log.get()),
+                                                 .kafka_brokers = settings.brokers,
+                                                 .advertised_address = settings.advertise.empty() ? settings.listen
+                                                                                                  : settings.advertise});
   if (!intake.ok()) return hub::app::Fail("hubd", intake.status());
   p.host->AddService((*intake)->service());
 
