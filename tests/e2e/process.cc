@@ -157,24 +157,29 @@ RunResult RunProcess(const std::vector<std::string>& argv, std::chrono::seconds 
   return result;
 }
 
-std::unique_ptr<Hubd> Hubd::Start(const std::string& hubd_path, const std::string& data_dir,
-                                  const std::string& organisations_path, std::string* error,
-                                  std::chrono::seconds limit) {
+std::unique_ptr<ServerProcess> ServerProcess::Start(const std::string& hubd_path, const std::string& data_dir,
+                                                    const std::string& organisations_path, std::string* error,
+                                                    std::chrono::seconds limit) {
+  return Start({hubd_path, "--listen", "127.0.0.1:0", "--metrics-listen", "", "--data-dir", data_dir,
+                "--organisations", organisations_path},
+               error, limit);
+}
+
+std::unique_ptr<ServerProcess> ServerProcess::Start(const std::vector<std::string>& argv, std::string* error,
+                                                    std::chrono::seconds limit) {
   Pipe err = MakePipe();
   if (err.read < 0) {
     *error = "pipe failed";
     return nullptr;
   }
-  const pid_t pid = Spawn({hubd_path, "--listen", "127.0.0.1:0", "--metrics-listen", "", "--data-dir", data_dir,
-                           "--organisations", organisations_path},
-                          /*out_fd=*/-1, err.write);
+  const pid_t pid = Spawn(argv, /*out_fd=*/-1, err.write);
   close(err.write);
   if (pid < 0) {
     close(err.read);
-    *error = "spawn failed: " + hubd_path;
+    *error = "spawn failed: " + argv[0];
     return nullptr;
   }
-  std::unique_ptr<Hubd> hubd(new Hubd(pid, err.read));
+  std::unique_ptr<ServerProcess> hubd(new ServerProcess(pid, err.read));
 
   // Block on the pipe until the serving line is complete; poll() bounds the whole wait.
   const auto deadline = Clock::now() + limit;
@@ -189,24 +194,24 @@ std::unique_ptr<Hubd> Hubd::Start(const std::string& hubd_path, const std::strin
     const int ready = poll(&p, 1, MillisLeft(deadline));
     if (ready < 0 && errno == EINTR) continue;
     if (ready == 0) {
-      *error = "hubd did not report serving within " + std::to_string(limit.count()) + " s:\n" + seen;
+      *error = argv[0] + " did not report serving within " + std::to_string(limit.count()) + " s:\n" + seen;
       return nullptr;  // the destructor kills it
     }
     char buffer[4096];
     const ssize_t n = read(hubd->stderr_fd_, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      *error = "hubd exited before serving:\n" + seen;
+      *error = argv[0] + " exited before serving:\n" + seen;
       return nullptr;
     }
     seen.append(buffer, static_cast<size_t>(n));
   }
   if (hubd->port_ <= 0) {
-    *error = "no port in hubd's serving line:\n" + seen;
+    *error = "no port in the serving line of " + argv[0] + ":\n" + seen;
     return nullptr;
   }
   hubd->log_ = std::move(seen);
-  Hubd* self = hubd.get();
+  ServerProcess* self = hubd.get();
   hubd->drain_ = std::thread([self] {
     char buffer[4096];
     while (true) {
@@ -220,7 +225,7 @@ std::unique_ptr<Hubd> Hubd::Start(const std::string& hubd_path, const std::strin
   return hubd;
 }
 
-int Hubd::Stop() {
+int ServerProcess::Stop() {
   if (pid_ <= 0) return -1;
   kill(pid_, SIGTERM);
   auto code = WaitFor(pid_, std::chrono::seconds(30));
@@ -234,7 +239,7 @@ int Hubd::Stop() {
   return *code;
 }
 
-Hubd::~Hubd() {
+ServerProcess::~ServerProcess() {
   if (pid_ > 0) {
     kill(pid_, SIGKILL);
     WaitFor(pid_, std::chrono::seconds(30));
@@ -243,7 +248,7 @@ Hubd::~Hubd() {
   if (stderr_fd_ >= 0) close(stderr_fd_);
 }
 
-std::string Hubd::log() const {
+std::string ServerProcess::log() const {
   std::lock_guard lock(mu_);
   return log_;
 }

@@ -25,18 +25,22 @@ struct RunResult {
 // child still running after `limit` is killed (exit_code 128 + SIGKILL).
 RunResult RunProcess(const std::vector<std::string>& argv, std::chrono::seconds limit = std::chrono::seconds(60));
 
-// hubd on 127.0.0.1 with a free port, metrics off, over `data_dir`.
-class Hubd {
+// A hub server binary (hubd, intake, ...) as a child process, ready once it prints its
+// "serving gRPC on 127.0.0.1:<port>" line.
+class ServerProcess {
  public:
-  // Starts hubd and blocks until it prints "hubd serving gRPC on 127.0.0.1:<port>" or `limit`
-  // passes. Null on failure, with what hubd printed in `*error`.
-  static std::unique_ptr<Hubd> Start(const std::string& hubd_path, const std::string& data_dir,
-                                     const std::string& organisations_path, std::string* error,
-                                     std::chrono::seconds limit = std::chrono::seconds(30));
-  // Kills hubd (SIGKILL) if it still runs and reaps it.
-  ~Hubd();
-  Hubd(const Hubd&) = delete;
-  Hubd& operator=(const Hubd&) = delete;
+  // Starts `argv` and blocks until the serving line or `limit`. Null on failure, with what the
+  // server printed in `*error`.
+  static std::unique_ptr<ServerProcess> Start(const std::vector<std::string>& argv, std::string* error,
+                                              std::chrono::seconds limit = std::chrono::seconds(30));
+  // hubd on 127.0.0.1 with a free port, metrics off, over `data_dir`.
+  static std::unique_ptr<ServerProcess> Start(const std::string& hubd_path, const std::string& data_dir,
+                                              const std::string& organisations_path, std::string* error,
+                                              std::chrono::seconds limit = std::chrono::seconds(30));
+  // Kills the server (SIGKILL) if it still runs and reaps it.
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
 
   int port() const { return port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
@@ -48,7 +52,7 @@ class Hubd {
   std::string log() const;
 
  private:
-  Hubd(pid_t pid, int stderr_fd) : pid_(pid), stderr_fd_(stderr_fd) {}
+  ServerProcess(pid_t pid, int stderr_fd) : pid_(pid), stderr_fd_(stderr_fd) {}
 
   pid_t pid_ = -1;
   int stderr_fd_ = -1;
@@ -58,5 +62,7 @@ class Hubd {
   mutable std::mutex mu_;
   std::string log_;  // guarded by mu_
 };
+
+using Hubd = ServerProcess;
 
 }  // namespace hub::e2e
