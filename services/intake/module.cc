@@ -199,6 +199,22 @@ absl::StatusOr<std::unique_ptr<IntakeModule>> IntakeModule::Open(const IntakeMod
   return module;
 }
 
+absl::StatusOr<std::unique_ptr<IntakeModule>> IntakeModule::OpenIn(app::Process& process) {
+  const app::Settings& settings = process.settings;
+  auto module = Open({.data_dir = settings.data_dir + "/intake",
+                      .partitions = settings.partitions,
+                      .log = process.log.get(),
+                      .organisations = &process.organisations,
+                      .master_key = &process.master_key,
+                      .clock = &process.clock,
+                      .metrics = process.host->registry().get(),
+                      .kafka = dynamic_cast<log::KafkaLog*>(process.log.get()),
+                      .kafka_brokers = settings.brokers,
+                      .advertised_address = settings.advertise.empty() ? settings.listen : settings.advertise});
+  if (module.ok()) process.host->AddService((*module)->service());
+  return module;
+}
+
 grpc::Service* IntakeModule::service() { return parts_->service.get(); }
 
 absl::Status IntakeModule::health() const { return parts_->runner->health(); }

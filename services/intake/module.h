@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/app/app.h"
 #include "common/config/register.h"
 #include "common/es/clock.h"
 #include "common/keys/master_key.h"
@@ -40,6 +41,10 @@ class IntakeModule {
   // Opens the store, creates the topic if needed, starts the projections and catches them up with
   // the log, so the service answers from current state as soon as it is hosted.
   static absl::StatusOr<std::unique_ptr<IntakeModule>> Open(const IntakeModuleOptions& options);
+  // Opens the module inside a hub process (hubd or the intake binary), from the process's shared
+  // settings, and adds its service to the process's host: the one line a binary needs.
+  static absl::StatusOr<std::unique_ptr<IntakeModule>> OpenIn(app::Process& process);
+  static constexpr char kServiceName[] = "hub.v1.IntakeService";
   ~IntakeModule();
 
   grpc::Service* service();

@@ -94,9 +94,13 @@ struct IntakeService::Prepared {
 
 absl::StatusOr<IntakeService::Prepared> IntakeService::Prepare(grpc::ServerContext* context,
                                                                const hub::v1::CommandHeader& header,
-                                                               std::string household_id) {
+                                                               std::initializer_list<OrganisationKind> allowed,
+                                                               std::string_view action) {
+  // Who, then whether they may, then what they sent: a caller without the right learns nothing
+  // about the household, not even whether its id is well formed.
   auto caller = rpc::CallerFromMetadata(context->client_metadata(), *deps_.organisations);
   if (!caller.ok()) return caller.status();
+  if (auto s = Allow(*caller, allowed, action); !s.ok()) return s;
   if (auto s = CheckId("header.request_id", header.request_id()); !s.ok()) return s;
   Prepared prepared{std::move(*caller), {}};
   auto& ctx = prepared.context;
@@ -114,12 +118,8 @@ absl::StatusOr<IntakeService::Prepared> IntakeService::Prepare(grpc::ServerConte
   if (!header.min_positions().empty()) {
     if (auto s = deps_.runner->WaitFor(Positions(header.min_positions()), ctx.deadline); !s.ok()) return s;
   }
-  if (!household_id.empty() && deps_.check_owner) {
-    if (auto s = deps_.check_owner(household_id); !s.ok()) return s;
-  }
   auto& meta = ctx.metadata;
   meta.tenant = prepared.caller.tenant;
-  meta.household_id = std::move(household_id);
   meta.actor.set_organisation_id(prepared.caller.organisation_id);
   meta.actor.set_role(prepared.caller.role);
   meta.actor.set_user_pseudonym(prepared.caller.user_pseudonym);
@@ -127,6 +127,19 @@ absl::StatusOr<IntakeService::Prepared> IntakeService::Prepare(grpc::ServerConte
   meta.request_id = header.request_id();
   meta.correlation_id = header.correlation_id().empty() ? header.request_id() : header.correlation_id();
   meta.trace_id = TraceId(context);
+  return prepared;
+}
+
+absl::StatusOr<IntakeService::Prepared> IntakeService::PrepareForHousehold(
+    grpc::ServerContext* context, const hub::v1::CommandHeader& header, const std::string& household_id,
+    std::initializer_list<OrganisationKind> allowed, std::string_view action) {
+  auto prepared = Prepare(context, header, allowed, action);
+  if (!prepared.ok()) return prepared.status();
+  if (auto s = CheckId("household_id", household_id); !s.ok()) return s;
+  if (deps_.check_owner) {
+    if (auto s = deps_.check_owner(household_id); !s.ok()) return s;
+  }
+  prepared->context.metadata.household_id = household_id;
   return prepared;
 }
 
@@ -160,16 +173,13 @@ grpc::Status IntakeService::RegisterMelding(grpc::ServerContext* context,
                                             const hub::v1::RegisterMeldingRequest* request,
                                             hub::v1::RegisterMeldingReply* reply) {
   auto handle = [&]() -> absl::Status {
-    auto prepared = Prepare(context, request->header(), "");
+    auto prepared = Prepare(context, request->header(),
+                            {OrganisationKind::kSocialTeam, OrganisationKind::kWorkAndIncome,
+                             OrganisationKind::kSignalGiver, OrganisationKind::kCareProvider,
+                             OrganisationKind::kDebtServices},
+                            "register a melding");
     if (!prepared.ok()) return prepared.status();
     const rpc::Caller& caller = prepared->caller;
-    if (auto s = Allow(caller, {OrganisationKind::kSocialTeam, OrganisationKind::kWorkAndIncome,
-                                OrganisationKind::kSignalGiver, OrganisationKind::kCareProvider,
-                                OrganisationKind::kDebtServices},
-                       "register a melding");
-        !s.ok()) {
-      return s;
-    }
     // Wire shape first, every field named.
     if (request->tenant().empty()) return Invalid("tenant", "must not be empty");
     if (deps_.organisations->FindTenant(request->tenant()) == nullptr) return Invalid("tenant", "unknown tenant");
@@ -295,10 +305,10 @@ grpc::Status IntakeService::RegisterMelding(grpc::ServerContext* context,
 grpc::Status IntakeService::RecordConsent(grpc::ServerContext* context, const hub::v1::RecordConsentRequest* request,
                                           hub::v1::RecordConsentReply* reply) {
   auto handle = [&]() -> absl::Status {
-    if (auto s = CheckId("household_id", request->household_id()); !s.ok()) return s;
-    auto prepared = Prepare(context, request->header(), request->household_id());
+    auto prepared = PrepareForHousehold(context, request->header(), request->household_id(),
+                                        {OrganisationKind::kSocialTeam},
+                            "record consent");
     if (!prepared.ok()) return prepared.status();
-    if (auto s = Allow(prepared->caller, {OrganisationKind::kSocialTeam}, "record consent"); !s.ok()) return s;
     const auto* recipient = deps_.organisations->FindOrganisation(request->recipient_organisation_id());
     if (recipient == nullptr || !deps_.organisations->Serves(*recipient, prepared->caller.tenant)) {
       return Invalid("recipient_organisation_id", "not an organisation of this municipality");
@@ -328,11 +338,11 @@ grpc::Status IntakeService::WithdrawConsent(grpc::ServerContext* context,
                                             const hub::v1::WithdrawConsentRequest* request,
                                             hub::v1::CommandReply* reply) {
   auto handle = [&]() -> absl::Status {
-    if (auto s = CheckId("household_id", request->household_id()); !s.ok()) return s;
-    if (auto s = CheckId("consent_id", request->consent_id()); !s.ok()) return s;
-    auto prepared = Prepare(context, request->header(), request->household_id());
+    auto prepared = PrepareForHousehold(context, request->header(), request->household_id(),
+                                        {OrganisationKind::kSocialTeam},
+                            "withdraw consent");
     if (!prepared.ok()) return prepared.status();
-    if (auto s = Allow(prepared->caller, {OrganisationKind::kSocialTeam}, "withdraw consent"); !s.ok()) return s;
+    if (auto s = CheckId("consent_id", request->consent_id()); !s.ok()) return s;
     return Run(*prepared, IntakeDecider::Command(intake::WithdrawConsent{request->consent_id()}), reply).status();
   };
   return rpc::Fail(context, handle());
@@ -341,11 +351,11 @@ grpc::Status IntakeService::WithdrawConsent(grpc::ServerContext* context,
 grpc::Status IntakeService::CompleteTriage(grpc::ServerContext* context, const hub::v1::CompleteTriageRequest* request,
                                            hub::v1::CommandReply* reply) {
   auto handle = [&]() -> absl::Status {
-    if (auto s = CheckId("household_id", request->household_id()); !s.ok()) return s;
-    if (auto s = CheckId("melding_id", request->melding_id()); !s.ok()) return s;
-    auto prepared = Prepare(context, request->header(), request->household_id());
+    auto prepared = PrepareForHousehold(context, request->header(), request->household_id(),
+                                        {OrganisationKind::kSocialTeam},
+                            "complete a triage");
     if (!prepared.ok()) return prepared.status();
-    if (auto s = Allow(prepared->caller, {OrganisationKind::kSocialTeam}, "complete a triage"); !s.ok()) return s;
+    if (auto s = CheckId("melding_id", request->melding_id()); !s.ok()) return s;
     intake::CompleteTriage command;
     command.melding_id = request->melding_id();
     command.triage_class = request->triage_class();
@@ -361,10 +371,10 @@ grpc::Status IntakeService::AssignRegisseur(grpc::ServerContext* context,
                                             const hub::v1::AssignRegisseurRequest* request,
                                             hub::v1::CommandReply* reply) {
   auto handle = [&]() -> absl::Status {
-    if (auto s = CheckId("household_id", request->household_id()); !s.ok()) return s;
-    auto prepared = Prepare(context, request->header(), request->household_id());
+    auto prepared = PrepareForHousehold(context, request->header(), request->household_id(),
+                                        {OrganisationKind::kSocialTeam},
+                            "assign a regisseur");
     if (!prepared.ok()) return prepared.status();
-    if (auto s = Allow(prepared->caller, {OrganisationKind::kSocialTeam}, "assign a regisseur"); !s.ok()) return s;
     const auto* organisation = deps_.organisations->FindOrganisation(request->organisation_id());
     intake::AssignRegisseur command;
     command.organisation_id = request->organisation_id();
@@ -380,11 +390,11 @@ grpc::Status IntakeService::AssignRegisseur(grpc::ServerContext* context,
 grpc::Status IntakeService::CloseMelding(grpc::ServerContext* context, const hub::v1::CloseMeldingRequest* request,
                                          hub::v1::CommandReply* reply) {
   auto handle = [&]() -> absl::Status {
-    if (auto s = CheckId("household_id", request->household_id()); !s.ok()) return s;
-    if (auto s = CheckId("melding_id", request->melding_id()); !s.ok()) return s;
-    auto prepared = Prepare(context, request->header(), request->household_id());
+    auto prepared = PrepareForHousehold(context, request->header(), request->household_id(),
+                                        {OrganisationKind::kSocialTeam},
+                            "close a melding");
     if (!prepared.ok()) return prepared.status();
-    if (auto s = Allow(prepared->caller, {OrganisationKind::kSocialTeam}, "close a melding"); !s.ok()) return s;
+    if (auto s = CheckId("melding_id", request->melding_id()); !s.ok()) return s;
     return Run(*prepared, IntakeDecider::Command(intake::CloseMelding{request->melding_id(), request->reason()}),
                reply)
         .status();

@@ -62,8 +62,14 @@ class IntakeService final : public hub::v1::IntakeService::Service {
 
  private:
   struct Prepared;  // caller + command context, see service.cc
+  // Identifies and authorises the caller, then checks and fills the command header.
   absl::StatusOr<Prepared> Prepare(grpc::ServerContext* context, const hub::v1::CommandHeader& header,
-                                   std::string household_id);
+                                   std::initializer_list<config::OrganisationKind> allowed, std::string_view action);
+  // Prepare, plus the household the command is about, which this instance must own.
+  absl::StatusOr<Prepared> PrepareForHousehold(grpc::ServerContext* context, const hub::v1::CommandHeader& header,
+                                               const std::string& household_id,
+                                               std::initializer_list<config::OrganisationKind> allowed,
+                                               std::string_view action);
   absl::StatusOr<es::CommandOutcome> Run(Prepared& prepared, const IntakeDecider::Command& command,
                                          hub::v1::CommandReply* reply);
 
