@@ -306,8 +306,7 @@ grpc::Status IntakeService::RecordConsent(grpc::ServerContext* context, const hu
                                           hub::v1::RecordConsentReply* reply) {
   auto handle = [&]() -> absl::Status {
     auto prepared = PrepareForHousehold(context, request->header(), request->household_id(),
-                                        {OrganisationKind::kSocialTeam},
-                            "record consent");
+                                        {OrganisationKind::kSocialTeam}, "record consent");
     if (!prepared.ok()) return prepared.status();
     const auto* recipient = deps_.organisations->FindOrganisation(request->recipient_organisation_id());
     if (recipient == nullptr || !deps_.organisations->Serves(*recipient, prepared->caller.tenant)) {
@@ -339,8 +338,7 @@ grpc::Status IntakeService::WithdrawConsent(grpc::ServerContext* context,
                                             hub::v1::CommandReply* reply) {
   auto handle = [&]() -> absl::Status {
     auto prepared = PrepareForHousehold(context, request->header(), request->household_id(),
-                                        {OrganisationKind::kSocialTeam},
-                            "withdraw consent");
+                                        {OrganisationKind::kSocialTeam}, "withdraw consent");
     if (!prepared.ok()) return prepared.status();
     if (auto s = CheckId("consent_id", request->consent_id()); !s.ok()) return s;
     return Run(*prepared, IntakeDecider::Command(intake::WithdrawConsent{request->consent_id()}), reply).status();
@@ -352,8 +350,7 @@ grpc::Status IntakeService::CompleteTriage(grpc::ServerContext* context, const h
                                            hub::v1::CommandReply* reply) {
   auto handle = [&]() -> absl::Status {
     auto prepared = PrepareForHousehold(context, request->header(), request->household_id(),
-                                        {OrganisationKind::kSocialTeam},
-                            "complete a triage");
+                                        {OrganisationKind::kSocialTeam}, "complete a triage");
     if (!prepared.ok()) return prepared.status();
     if (auto s = CheckId("melding_id", request->melding_id()); !s.ok()) return s;
     intake::CompleteTriage command;
@@ -372,8 +369,7 @@ grpc::Status IntakeService::AssignRegisseur(grpc::ServerContext* context,
                                             hub::v1::CommandReply* reply) {
   auto handle = [&]() -> absl::Status {
     auto prepared = PrepareForHousehold(context, request->header(), request->household_id(),
-                                        {OrganisationKind::kSocialTeam},
-                            "assign a regisseur");
+                                        {OrganisationKind::kSocialTeam}, "assign a regisseur");
     if (!prepared.ok()) return prepared.status();
     const auto* organisation = deps_.organisations->FindOrganisation(request->organisation_id());
     intake::AssignRegisseur command;
@@ -391,8 +387,7 @@ grpc::Status IntakeService::CloseMelding(grpc::ServerContext* context, const hub
                                          hub::v1::CommandReply* reply) {
   auto handle = [&]() -> absl::Status {
     auto prepared = PrepareForHousehold(context, request->header(), request->household_id(),
-                                        {OrganisationKind::kSocialTeam},
-                            "close a melding");
+                                        {OrganisationKind::kSocialTeam}, "close a melding");
     if (!prepared.ok()) return prepared.status();
     if (auto s = CheckId("melding_id", request->melding_id()); !s.ok()) return s;
     return Run(*prepared, IntakeDecider::Command(intake::CloseMelding{request->melding_id(), request->reason()}),
