@@ -1,7 +1,5 @@
 #include "services/intake/module.h"
 
-#include <condition_variable>
-#include <thread>
 
 #include "common/crypto/key_store.h"
 #include "common/crypto/pseudonym.h"
@@ -11,9 +9,10 @@
 #include "common/es/projection_runner.h"
 #include "common/es/request_index.h"
 #include "common/domain/uuid.h"
-#include "common/log/partition_ownership.h"
 #include "common/log/partitioner.h"
 #include "fmt/format.h"
+#include "common/service/ownership_gate.h"
+#include "common/service/periodic.h"
 #include "common/store/store.h"
 #include "prometheus/counter.h"
 #include "prometheus/gauge.h"
@@ -38,60 +37,21 @@ struct IntakeModule::Parts {
   std::unique_ptr<es::ProjectionRunner> runner;
   std::unique_ptr<es::CommandHandler<IntakeDecider>> handler;
   std::unique_ptr<IntakeService> service;
-  std::unique_ptr<log::PartitionOwnership> ownership;
+  std::unique_ptr<hub::service::OwnershipGate> ownership;
   int32_t partitions = 0;
-  std::mutex ownership_mu;
-  uint64_t seen_generation = 0;  // guarded by ownership_mu
-
-  // See IntakeDependencies::check_owner. When ownership moved, forgets what the log learned about
-  // the partitions now owned: another owner may have written to them meanwhile.
-  absl::Status CheckOwner(const std::string& household_id) {
-    const int32_t partition = log::PartitionForKey(household_id, partitions);
-    {
-      std::lock_guard lock(ownership_mu);
-      const uint64_t generation = ownership->generation();
-      if (generation != seen_generation) {
-        for (int32_t p : ownership->Owned()) options.kafka->Forget({es::TopicFor(IntakeDecider::kProducer), p});
-        seen_generation = generation;
-      }
-    }
-    if (ownership->Owns(partition)) return absl::OkStatus();
-    auto owner = ownership->OwnerOf(partition);
-    if (owner) {
-      return absl::UnavailableError(fmt::format("household_id: served by the intake instance at {}", *owner));
-    }
-    return absl::UnavailableError("household_id: its partition is being reassigned; retry shortly");
-  }
-
-  absl::StatusOr<std::string> NewOwnedHouseholdId() {
-    if (ownership->Owned().empty()) return absl::UnavailableError("this instance owns no partition right now");
-    for (int attempt = 0; attempt < 10'000; ++attempt) {
-      std::string id = domain::NewUuidV7();
-      if (ownership->Owns(log::PartitionForKey(id, partitions))) return id;
-    }
-    return absl::UnavailableError("could not find a household id in an owned partition");
-  }
 
   prometheus::Counter* events_appended = nullptr;
   prometheus::Gauge* projection_lag = nullptr;
   prometheus::Family<prometheus::Gauge>* overdue = nullptr;
   prometheus::Family<prometheus::Gauge>* due_soon = nullptr;
 
-  std::mutex mu;
-  std::condition_variable stop_cv;
-  bool stopping = false;
-  std::thread metrics_thread;
+  std::unique_ptr<hub::service::Periodic> metrics_refresh;
 };
 
 IntakeModule::IntakeModule(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 
 IntakeModule::~IntakeModule() {
-  {
-    std::lock_guard lock(parts_->mu);
-    parts_->stopping = true;
-  }
-  parts_->stop_cv.notify_all();
-  if (parts_->metrics_thread.joinable()) parts_->metrics_thread.join();
+  parts_->metrics_refresh.reset();
   parts_->service.reset();
   parts_->handler.reset();
   parts_->runner.reset();
@@ -153,15 +113,14 @@ absl::StatusOr<std::unique_ptr<IntakeModule>> IntakeModule::Open(const IntakeMod
   parts->partitions = options.partitions;
   if (auto count = options.log->PartitionCount(topic); count.ok()) parts->partitions = *count;
   if (options.kafka != nullptr) {
-    auto ownership = log::PartitionOwnership::Start({.brokers = options.kafka_brokers,
-                                                     .group_id = "hub.intake",
-                                                     .topic = topic,
-                                                     .advertised_address = options.advertised_address});
-    if (!ownership.ok()) return ownership.status();
-    parts->ownership = std::move(*ownership);
-    if (auto s = parts->ownership->AwaitAssignment(std::chrono::steady_clock::now() + std::chrono::minutes(2)); !s.ok()) {
-      return s;
-    }
+    auto gate = hub::service::OwnershipGate::Start({.kafka = options.kafka,
+                                               .brokers = options.kafka_brokers,
+                                               .service = std::string(IntakeDecider::kProducer),
+                                               .partitions = parts->partitions,
+                                               .advertised_address = options.advertised_address},
+                                              std::chrono::steady_clock::now() + std::chrono::minutes(2));
+    if (!gate.ok()) return gate.status();
+    parts->ownership = std::move(*gate);
   }
   IntakeDependencies deps;
   deps.organisations = options.organisations;
@@ -176,25 +135,17 @@ absl::StatusOr<std::unique_ptr<IntakeModule>> IntakeModule::Open(const IntakeMod
     if (appended != nullptr) appended->Increment(static_cast<double>(n));
   };
   if (parts->ownership) {
-    Parts* p = parts.get();
-    deps.check_owner = [p](const std::string& household_id) { return p->CheckOwner(household_id); };
-    deps.new_household_id = [p] { return p->NewOwnedHouseholdId(); };
+    hub::service::OwnershipGate* gate = parts->ownership.get();
+    deps.check_owner = [gate](const std::string& household_id) { return gate->CheckOwner(household_id); };
+    deps.new_household_id = [gate] { return gate->NewOwnedHouseholdId(); };
   }
   parts->service = std::make_unique<IntakeService>(std::move(deps));
 
   std::unique_ptr<IntakeModule> module(new IntakeModule(std::move(parts)));
   if (options.metrics != nullptr) {
     module->RefreshMetrics();
-    Parts* p = module->parts_.get();
     IntakeModule* m = module.get();
-    p->metrics_thread = std::thread([p, m] {
-      std::unique_lock lock(p->mu);
-      while (!p->stop_cv.wait_for(lock, kMetricsInterval, [p] { return p->stopping; })) {
-        lock.unlock();
-        m->RefreshMetrics();
-        lock.lock();
-      }
-    });
+    module->parts_->metrics_refresh = std::make_unique<hub::service::Periodic>(kMetricsInterval, [m] { m->RefreshMetrics(); });
   }
   return module;
 }

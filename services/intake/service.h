@@ -15,6 +15,7 @@
 #include "common/crypto/pseudonym.h"
 #include "common/es/clock.h"
 #include "common/es/command_handler.h"
+#include "common/service/command_call.h"
 #include "hub/v1/intake.grpc.pb.h"
 #include "services/intake/decider.h"
 #include "services/intake/projection.h"
@@ -61,7 +62,7 @@ class IntakeService final : public hub::v1::IntakeService::Service {
                              hub::v1::ListMeldingenResponse* reply) override;
 
  private:
-  struct Prepared;  // caller + command context, see service.cc
+  using Prepared = service::PreparedCommand;
   // Identifies and authorises the caller, then checks and fills the command header.
   absl::StatusOr<Prepared> Prepare(grpc::ServerContext* context, const hub::v1::CommandHeader& header,
                                    std::initializer_list<config::OrganisationKind> allowed, std::string_view action);
