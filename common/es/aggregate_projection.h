@@ -42,6 +42,8 @@ class AggregateProjection : public Projection {
   }
 
   absl::Status Apply(const LoggedEvent& event, ProjectionWriter& writer) override {
+    // A runner may follow other services' topics too (their facts feed this service's commands).
+    if (event.record.topic != topic_) return absl::OkStatus();
     const auto& envelope = event.envelope;
     const typename D::Event* payload = D::EventOf(envelope);
     if (payload == nullptr) {
@@ -109,6 +111,7 @@ class AggregateProjection : public Projection {
     hub::v1::StreamHead head;
     State state = D::Initial();
   };
+  const std::string topic_ = TopicFor(D::kProducer);
   rocksdb::DB* db_ = nullptr;
   rocksdb::ColumnFamilyHandle* family_ = nullptr;
   std::unordered_map<std::string, Pending> batch_heads_;  // only touched by the runner's thread

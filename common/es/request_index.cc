@@ -20,6 +20,7 @@ void RequestIndex::Bind(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamily
 }
 
 absl::Status RequestIndex::Apply(const LoggedEvent& event, ProjectionWriter& writer) {
+  if (event.record.topic != topic_) return absl::OkStatus();
   const auto& envelope = event.envelope;
   if (envelope.request_id().empty()) return absl::OkStatus();  // emitted by the service itself
   auto [it, inserted] = batch_.try_emplace(RequestKey(envelope.actor().organisation_id(), envelope.request_id()));

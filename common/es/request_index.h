@@ -17,8 +17,10 @@ namespace hub::es {
 
 class RequestIndex : public Projection {
  public:
-  // `family` names the column family, one per producing service ("<service>_requests").
-  explicit RequestIndex(std::string family) : family_name_(std::move(family)) {}
+  // `family` names the column family, one per producing service ("<service>_requests"). Only
+  // events of `topic` (the service's own) are indexed: a service whose runner also follows other
+  // services' topics must not mistake their request ids for its own.
+  RequestIndex(std::string family, std::string topic) : family_name_(std::move(family)), topic_(std::move(topic)) {}
 
   std::vector<std::string> Families() const override { return {family_name_}; }
   void Bind(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& families) override;
@@ -31,6 +33,7 @@ class RequestIndex : public Projection {
 
  private:
   std::string family_name_;
+  std::string topic_;
   rocksdb::DB* db_ = nullptr;
   rocksdb::ColumnFamilyHandle* family_ = nullptr;
   std::map<std::string, hub::v1::RequestOutcome> batch_;  // outcomes touched by the current batch

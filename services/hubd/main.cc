@@ -4,6 +4,7 @@
 // A new service plugs in with one line below, opening its module in the process.
 #include "common/app/app.h"
 #include "services/intake/module.h"
+#include "services/plan/module.h"
 
 int main(int argc, char** argv) {
   hub::app::BlockTerminationSignals();
@@ -17,6 +18,8 @@ int main(int argc, char** argv) {
 
   auto intake = hub::intake::IntakeModule::OpenIn(**process);
   if (!intake.ok()) return hub::app::Fail("hubd", intake.status());
+  auto plan = hub::plan::PlanModule::OpenIn(**process);
+  if (!plan.ok()) return hub::app::Fail("hubd", plan.status());
 
-  return hub::app::Serve("hubd", **process, {hub::intake::IntakeModule::kServiceName});
+  return hub::app::Serve("hubd", **process, {hub::intake::IntakeModule::kServiceName, hub::plan::PlanModule::kServiceName});
 }

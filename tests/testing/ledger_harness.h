@@ -50,7 +50,7 @@ class LedgerHarness {
   }
 
  private:
-  LedgerHarness() : requests_("ledger_requests") {}
+  LedgerHarness() : requests_("ledger_requests", es::TopicFor(ConsentLedger::kProducer)) {}
   log::EventLog* log_ = nullptr;
   es::AggregateProjection<ConsentLedger> aggregates_;
   es::RequestIndex requests_;
