@@ -32,7 +32,7 @@ struct IntakeModule::Parts {
   std::unique_ptr<crypto::KeyStore> keys;
   std::map<std::string, crypto::Pseudonymizer, std::less<>> pseudonymizers;
   es::AggregateProjection<IntakeDecider> households;
-  es::RequestIndex requests{"intake_requests"};
+  es::RequestIndex requests{"intake_requests", es::TopicFor(IntakeDecider::kProducer)};
   IntakeIndex index;
   std::unique_ptr<es::ProjectionRunner> runner;
   std::unique_ptr<es::CommandHandler<IntakeDecider>> handler;
