@@ -1,5 +1,9 @@
-// The rules of hubctl's structured arguments (tools/hubctl/parse.h), without a server.
+// The rules of hubctl's structured arguments (tools/hubctl/parse.h), without a server: intake's
+// person, ZRM score, position and dates; the plan's goal and enum words.
 #include "tools/hubctl/parse.h"
+
+#include <map>
+#include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -9,6 +13,29 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+
+// Every value of a proto enum but UNSPECIFIED (0) has exactly one command-line word.
+template <class Enum>
+void ExpectEveryValueHasOneWord(const std::map<std::string, Enum>& words,
+                                const google::protobuf::EnumDescriptor* descriptor) {
+  for (int i = 0; i < descriptor->value_count(); ++i) {
+    const int number = descriptor->value(i)->number();
+    int count = 0;
+    for (const auto& [word, value] : words) count += static_cast<int>(value) == number ? 1 : 0;
+    EXPECT_EQ(count, number == 0 ? 0 : 1) << descriptor->value(i)->name();
+  }
+}
+
+GoalOptions AGoal() {
+  GoalOptions goal;
+  goal.life_domain = "FINANCIEN";
+  goal.result = "Schulden onder controle";
+  goal.target_date = "2027-06-30";
+  goal.tier = "maatwerk";
+  goal.responsible_organisation = "kredietbank-woerden";
+  goal.agreements = "Anna levert de post aan";
+  return goal;
+}
 
 TEST(ParsePersonTest, GivenFourParts_ThenEachFieldIsTrimmed) {
   auto p = ParsePerson(" 111222333 , 1984-03-12 , Anna de Vries , parent ");
@@ -107,6 +134,99 @@ TEST(WordsTest, GivenTheCommandLineWords_ThenEachMapsToItsEnum) {
   EXPECT_EQ(SourceWords().at("other-organisation"), hub::v1::SIGNAL_SOURCE_OTHER_ORGANISATION);
   EXPECT_EQ(ChannelWords().size(), 4u);
   EXPECT_EQ(SourceWords().size(), 7u);
+}
+
+TEST(PlanWordsTest, GivenTheCommandLineWords_ThenEachMapsToItsEnum) {
+  EXPECT_EQ(SupportTierWords().at("own-effort"), hub::v1::SUPPORT_TIER_OWN_EFFORT);
+  EXPECT_EQ(SupportTierWords().at("network"), hub::v1::SUPPORT_TIER_NETWORK);
+  EXPECT_EQ(SupportTierWords().at("general-provision"), hub::v1::SUPPORT_TIER_GENERAL_PROVISION);
+  EXPECT_EQ(SupportTierWords().at("maatwerk"), hub::v1::SUPPORT_TIER_MAATWERK);
+  EXPECT_EQ(GoalProgressWords().at("not-started"), hub::v1::GOAL_PROGRESS_NOT_STARTED);
+  EXPECT_EQ(GoalProgressWords().at("on-track"), hub::v1::GOAL_PROGRESS_ON_TRACK);
+  EXPECT_EQ(GoalProgressWords().at("behind"), hub::v1::GOAL_PROGRESS_BEHIND);
+  EXPECT_EQ(GoalProgressWords().at("achieved"), hub::v1::GOAL_PROGRESS_ACHIEVED);
+  EXPECT_EQ(EscalationReasonWords().at("stuck"), hub::v1::ESCALATION_REASON_STUCK);
+  EXPECT_EQ(EscalationReasonWords().at("conflict"), hub::v1::ESCALATION_REASON_CONFLICT_BETWEEN_PARTIES);
+  EXPECT_EQ(EscalationReasonWords().at("safety"), hub::v1::ESCALATION_REASON_SAFETY);
+  EXPECT_EQ(PlanStatusWords().at("draft"), hub::v1::PLAN_STATUS_DRAFT);
+  EXPECT_EQ(PlanStatusWords().at("active"), hub::v1::PLAN_STATUS_ACTIVE);
+  EXPECT_EQ(PlanStatusWords().at("scaled-down"), hub::v1::PLAN_STATUS_SCALED_DOWN);
+  EXPECT_EQ(PlanStatusWords().at("closed"), hub::v1::PLAN_STATUS_CLOSED);
+}
+
+TEST(PlanWordsTest, GivenTheProtoEnums_ThenEveryValueButUnspecifiedHasExactlyOneWord) {
+  ExpectEveryValueHasOneWord(SupportTierWords(), hub::v1::SupportTier_descriptor());
+  ExpectEveryValueHasOneWord(GoalProgressWords(), hub::v1::GoalProgress_descriptor());
+  ExpectEveryValueHasOneWord(EscalationReasonWords(), hub::v1::EscalationReason_descriptor());
+  ExpectEveryValueHasOneWord(PlanStatusWords(), hub::v1::PlanStatus_descriptor());
+}
+
+TEST(ParseGoalTest, GivenAnOrganisationResponsible_ThenEveryFieldIsCarried) {
+  auto goal = ParseGoal(AGoal());
+  ASSERT_TRUE(goal.ok()) << goal.status();
+  EXPECT_EQ(goal->life_domain(), "FINANCIEN");
+  EXPECT_EQ(goal->result(), "Schulden onder controle");
+  EXPECT_EQ(goal->target_date(), "2027-06-30");
+  EXPECT_EQ(goal->tier(), hub::v1::SUPPORT_TIER_MAATWERK);
+  EXPECT_EQ(goal->responsible_organisation_id(), "kredietbank-woerden");
+  EXPECT_EQ(goal->responsible_person_id(), "");
+  EXPECT_EQ(goal->agreements(), "Anna levert de post aan");
+}
+
+TEST(ParseGoalTest, GivenAPersonResponsible_ThenOnlyThePersonIsSet) {
+  GoalOptions options = AGoal();
+  options.responsible_organisation.clear();
+  options.responsible_person = "01a20641-da33-71a4-adbb-405d40fd0d21";
+  options.tier = "network";
+  auto goal = ParseGoal(options);
+  ASSERT_TRUE(goal.ok()) << goal.status();
+  EXPECT_EQ(goal->responsible_organisation_id(), "");
+  EXPECT_EQ(goal->responsible_person_id(), "01a20641-da33-71a4-adbb-405d40fd0d21");
+  EXPECT_EQ(goal->tier(), hub::v1::SUPPORT_TIER_NETWORK);
+}
+
+TEST(ParseGoalTest, GivenBothOrNeitherResponsible_ThenItAsksForExactlyOne) {
+  GoalOptions both = AGoal();
+  both.responsible_person = "p";
+  auto goal = ParseGoal(both);
+  ASSERT_FALSE(goal.ok());
+  EXPECT_THAT(ErrorText(goal.status()), HasSubstr("exactly one"));
+  EXPECT_THAT(ErrorText(goal.status()), HasSubstr("--responsible-person"));
+
+  GoalOptions neither = AGoal();
+  neither.responsible_organisation.clear();
+  goal = ParseGoal(neither);
+  ASSERT_FALSE(goal.ok());
+  EXPECT_THAT(ErrorText(goal.status()), HasSubstr("exactly one"));
+  EXPECT_THAT(ErrorText(goal.status()), HasSubstr("--responsible-organisation"));
+}
+
+TEST(ParseGoalTest, GivenAnUnknownTier_ThenTheAcceptedWordsAreListedCheapestFirst) {
+  GoalOptions options = AGoal();
+  options.tier = "SUPPORT_TIER_MAATWERK";
+  auto goal = ParseGoal(options);
+  ASSERT_FALSE(goal.ok());
+  EXPECT_THAT(ErrorText(goal.status()), HasSubstr("\"SUPPORT_TIER_MAATWERK\""));
+  EXPECT_THAT(ErrorText(goal.status()), HasSubstr("own-effort, network, general-provision or maatwerk"));
+  options.tier = "";
+  EXPECT_FALSE(ParseGoal(options).ok());
+}
+
+TEST(ParseGoalTest, GivenATargetThatIsNoCalendarDay_ThenItIsRejected) {
+  GoalOptions options = AGoal();
+  for (const char* bad : {"2027-02-30", "30-06-2027", "", "2027-6-30"}) {
+    options.target_date = bad;
+    auto goal = ParseGoal(options);
+    ASSERT_FALSE(goal.ok()) << bad;
+    EXPECT_THAT(ErrorText(goal.status()), HasSubstr("target")) << bad;
+  }
+}
+
+TEST(ParseGoalTest, GivenATargetInThePastOrAnUnknownDomain_ThenItIsLeftToTheServer) {
+  GoalOptions options = AGoal();
+  options.target_date = "2001-01-01";
+  options.life_domain = "NOT_A_DOMAIN";
+  EXPECT_TRUE(ParseGoal(options).ok());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
-// The hubctl side of the wire: one channel to the hub, the caller identity as request metadata, a
-// deadline per call, and each failure with the machine-readable trailers the server adds
-// (common/rpc/status.h). No printing here: output.h decides what a person or a script sees.
+// The hubctl side of the wire: one channel to the hub (intake and plan service share it), the caller
+// identity as request metadata, a deadline per call, and each failure with the machine-readable
+// trailers the server adds (common/rpc/status.h). No printing here: output.h decides what a person
+// or a script sees.
 #pragma once
 
 #include <chrono>
@@ -9,6 +10,7 @@
 
 #include "grpcpp/grpcpp.h"
 #include "hub/v1/intake.grpc.pb.h"
+#include "hub/v1/plan.grpc.pb.h"
 
 namespace hub::hubctl {
 
@@ -51,17 +53,37 @@ class Client {
   CallResult GetHousehold(const hub::v1::GetHouseholdRequest& request, hub::v1::Household* reply);
   CallResult ListMeldingen(const hub::v1::ListMeldingenRequest& request, hub::v1::ListMeldingenResponse* reply);
 
+  // PlanService (proto/hub/v1/plan.proto).
+  CallResult DraftPlan(const hub::v1::DraftPlanRequest& request, hub::v1::DraftPlanReply* reply);
+  CallResult AddGoal(const hub::v1::AddGoalRequest& request, hub::v1::GoalReply* reply);
+  CallResult ChangeGoal(const hub::v1::ChangeGoalRequest& request, hub::v1::GoalReply* reply);
+  CallResult DropGoal(const hub::v1::DropGoalRequest& request, hub::v1::CommandReply* reply);
+  CallResult AgreePlan(const hub::v1::AgreePlanRequest& request, hub::v1::CommandReply* reply);
+  CallResult RecordEvaluation(const hub::v1::RecordEvaluationRequest& request, hub::v1::CommandReply* reply);
+  CallResult ScaleDown(const hub::v1::ScaleDownRequest& request, hub::v1::CommandReply* reply);
+  CallResult ClosePlan(const hub::v1::ClosePlanRequest& request, hub::v1::CommandReply* reply);
+  CallResult EscalateToProcesregie(const hub::v1::EscalateToProcesregieRequest& request,
+                                   hub::v1::EscalateToProcesregieReply* reply);
+  CallResult IssueDirective(const hub::v1::IssueDirectiveRequest& request, hub::v1::IssueDirectiveReply* reply);
+  CallResult CompleteDirective(const hub::v1::CompleteDirectiveRequest& request, hub::v1::CommandReply* reply);
+  CallResult ReleaseProcesregie(const hub::v1::ReleaseProcesregieRequest& request, hub::v1::CommandReply* reply);
+  CallResult GetPlan(const hub::v1::GetPlanRequest& request, hub::v1::PlanView* reply);
+  CallResult ListPlans(const hub::v1::ListPlansRequest& request, hub::v1::ListPlansResponse* reply);
+
   const ClientOptions& options() const { return options_; }
 
  private:
   using Stub = hub::v1::IntakeService::Stub;
+  using PlanStub = hub::v1::PlanService::Stub;
 
-  template <class Request, class Reply>
-  CallResult Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Reply*), const Request& request,
-                  Reply* reply);
+  template <class AnyStub, class Request, class Reply>
+  CallResult Call(AnyStub* stub, grpc::Status (AnyStub::*method)(grpc::ClientContext*, const Request&, Reply*),
+                  const Request& request, Reply* reply);
 
   ClientOptions options_;
+  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<Stub> stub_;
+  std::unique_ptr<PlanStub> plan_stub_;
 };
 
 }  // namespace hub::hubctl

@@ -58,6 +58,57 @@ void AddCommandLines(const hub::v1::CommandReply& reply, KeyValues& lines) {
   }
 }
 
+// Sealed free text that must be there (a goal's result): empty means the plan key was erased.
+std::string OrErased(const std::string& s) { return s.empty() ? "(erased)" : OneLine(s); }
+
+// Who delivers a goal: an organisation by its id, or a person of the household.
+std::string Responsible(const hub::v1::GoalView& goal) {
+  if (!goal.responsible_organisation_id().empty()) return goal.responsible_organisation_id();
+  if (!goal.responsible_person_id().empty()) return "person " + goal.responsible_person_id();
+  return "-";
+}
+
+std::string OrganisationAndUser(const std::string& organisation, const std::string& user) {
+  return organisation.empty() && user.empty() ? "none" : fmt::format("{} / {}", organisation, user);
+}
+
+void PrintGoals(const google::protobuf::RepeatedPtrField<hub::v1::GoalView>& goals, std::ostream& out) {
+  if (goals.empty()) {
+    out << "  none\n";
+    return;
+  }
+  Table table({"GOAL", "DOMAIN", "TIER", "TARGET", "RESPONSIBLE", "RESULT"});
+  bool any_agreements = false;
+  for (const auto& g : goals) {
+    table.AddRow({g.goal_id(), g.life_domain(), Word(SupportTierWords(), g.tier()), g.target_date(), Responsible(g),
+                  OrErased(g.result())});
+    any_agreements = any_agreements || !g.agreements().empty();
+  }
+  table.Print(out, "  ");
+  if (!any_agreements) return;
+  out << "\n  agreements\n";
+  Table agreements({"GOAL", "AGREEMENTS"});
+  for (const auto& g : goals) {
+    if (!g.agreements().empty()) agreements.AddRow({g.goal_id(), OneLine(g.agreements())});
+  }
+  agreements.Print(out, "    ");
+}
+
+void PrintDirectives(const hub::v1::ProcesregieView& p, std::ostream& out) {
+  out << "\n    directives\n";
+  if (p.directives().empty()) {
+    out << "      none\n";
+    return;
+  }
+  Table table({"DIRECTIVE", "ORGANISATION", "DUE", "STATE", "ACTION"});
+  for (const auto& d : p.directives()) {
+    const std::string state =
+        !d.completed_on().empty() ? fmt::format("done {}", d.completed_on()) : d.overdue() ? "OVERDUE" : "open";
+    table.AddRow({d.directive_id(), d.organisation_id(), d.due_on(), state, OrDash(OneLine(d.action()))});
+  }
+  table.Print(out, "      ");
+}
+
 }  // namespace
 
 bool PrintJson(const google::protobuf::Message& message, std::ostream& out) {
@@ -167,6 +218,133 @@ void PrintText(const hub::v1::ListMeldingenResponse& page, std::ostream& out) {
     Table table({"HOUSEHOLD", "MELDING", "STATE", "REGISTERED", "DUE"});
     for (const auto& m : page.meldingen()) {
       table.AddRow({m.household_id(), m.melding_id(), m.state(), m.registered_on(), m.onderzoek_due()});
+    }
+    table.Print(out);
+  }
+  if (!page.next_page_token().empty()) {
+    out << fmt::format("\nmore: --page-token {} (or --all)\n", page.next_page_token());
+  }
+}
+
+void PrintText(const hub::v1::DraftPlanReply& reply, std::ostream& out) {
+  KeyValues lines;
+  lines.Add("household", reply.result().household_id());
+  lines.Add("plan", reply.plan_id());
+  AddCommandLines(reply.result(), lines);
+  lines.Print(out);
+}
+
+void PrintText(const hub::v1::GoalReply& reply, std::ostream& out) {
+  KeyValues lines;
+  lines.Add("household", reply.result().household_id());
+  lines.Add("goal", reply.goal_id());
+  lines.Add("revision", std::to_string(reply.revision()));
+  AddCommandLines(reply.result(), lines);
+  lines.Print(out);
+}
+
+void PrintText(const hub::v1::EscalateToProcesregieReply& reply, std::ostream& out) {
+  KeyValues lines;
+  lines.Add("household", reply.result().household_id());
+  lines.Add("escalation", reply.escalation_id());
+  AddCommandLines(reply.result(), lines);
+  lines.Print(out);
+}
+
+void PrintText(const hub::v1::IssueDirectiveReply& reply, std::ostream& out) {
+  KeyValues lines;
+  lines.Add("household", reply.result().household_id());
+  lines.Add("directive", reply.directive_id());
+  AddCommandLines(reply.result(), lines);
+  lines.Print(out);
+}
+
+void PrintText(const hub::v1::PlanView& plan, std::ostream& out) {
+  KeyValues head;
+  head.Add("household", plan.household_id());
+  head.Add("tenant", plan.tenant());
+  head.Add("version", std::to_string(plan.version()));
+  head.Add("plan", plan.plan_id());
+  std::string status = Word(PlanStatusWords(), plan.status());
+  if (!plan.closed_reason().empty()) status += " " + plan.closed_reason();
+  head.Add("status", status);
+  head.Add("melding", OrDash(plan.melding_id()));
+  head.Add("revision", plan.revision() == plan.agreed_revision()
+                           ? std::to_string(plan.revision())
+                           : fmt::format("{} (awaits agreement)", plan.revision()));
+  head.Add("agreed revision", plan.agreed_revision() == 0 ? "none" : std::to_string(plan.agreed_revision()));
+  head.Add("evaluation", fmt::format("every {} weeks", plan.evaluation_interval_weeks()));
+  head.Add("next evaluation", plan.next_evaluation_on().empty() ? "-"
+                              : plan.evaluation_overdue()       ? fmt::format("{} OVERDUE", plan.next_evaluation_on())
+                                                                : plan.next_evaluation_on());
+  head.Add("regisseur", OrganisationAndUser(plan.regisseur_organisation_id(), plan.regisseur_user_pseudonym()));
+  head.Add("procesregie", plan.under_procesregie() ? "yes" : "no");
+  // A partial view must not pass for the whole plan.
+  if (plan.restricted()) head.Add("restricted", "yes: only the goals your organisation is responsible for");
+  head.Print(out);
+
+  out << fmt::format("\ngoals (revision {})\n", plan.revision());
+  PrintGoals(plan.goals(), out);
+
+  out << "\nevaluations (latest per goal)\n";
+  Table evaluations({"GOAL", "DOMAIN", "EVALUATED", "PROGRESS", "ZRM", "NEXT", "NOTES"});
+  for (const auto& g : plan.goals()) {
+    if (!g.has_last_evaluation()) continue;
+    const auto& e = g.last_evaluation();
+    evaluations.AddRow({g.goal_id(), g.life_domain(), e.evaluated_on(), Word(GoalProgressWords(), e.progress()),
+                        std::to_string(e.zrm_score()), OrDash(e.next_evaluation_on()), OrDash(OneLine(e.notes()))});
+  }
+  if (evaluations.empty()) {
+    out << "  none\n";
+  } else {
+    evaluations.Print(out, "  ");
+  }
+
+  out << "\nhistory (agreed revisions)\n";
+  if (plan.history().empty()) {
+    out << "  none\n";
+  } else {
+    Table history({"REVISION", "AGREED", "RESIDENT", "REGISSEUR", "GOALS"});
+    for (const auto& r : plan.history()) {
+      history.AddRow({std::to_string(r.revision()), r.agreed_on(),
+                      r.as_representative() ? fmt::format("{} (representative)", r.resident_person_id())
+                                            : OrDash(r.resident_person_id()),
+                      OrganisationAndUser(r.regisseur_organisation_id(), r.regisseur_user_pseudonym()),
+                      std::to_string(r.goals_size())});
+    }
+    history.Print(out, "  ");
+  }
+
+  out << "\nprocesregie\n";
+  if (plan.procesregie().empty()) out << "  none\n";
+  for (int i = 0; i < plan.procesregie_size(); ++i) {
+    const auto& p = plan.procesregie(i);
+    if (i > 0) out << '\n';
+    KeyValues lines;
+    lines.Add("escalation", p.escalation_id());
+    lines.Add("reason", Word(EscalationReasonWords(), p.reason()));
+    lines.Add("explanation", OrDash(OneLine(p.explanation())));
+    lines.Add("procesregisseur",
+              OrganisationAndUser(p.procesregisseur_organisation_id(), p.procesregisseur_user_pseudonym()));
+    lines.Add("started", p.started_on());
+    lines.Add("released", p.released_on().empty() ? "no: under procesregie" : p.released_on());
+    lines.Print(out, "  ");
+    PrintDirectives(p, out);
+  }
+}
+
+void PrintText(const hub::v1::ListPlansResponse& page, std::ostream& out) {
+  if (page.plans().empty()) {
+    out << "no plans\n";
+  } else {
+    Table table({"HOUSEHOLD", "PLAN", "STATUS", "REVISION", "NEXT EVALUATION", "PROCESREGIE", "DIRECTIVES"});
+    for (const auto& p : page.plans()) {
+      std::string next = OrDash(p.next_evaluation_on());
+      if (p.evaluation_overdue()) next += " OVERDUE";
+      std::string directives = std::to_string(p.open_directives()) + " open";
+      if (p.overdue_directives() > 0) directives += fmt::format(", {} overdue", p.overdue_directives());
+      table.AddRow({p.household_id(), p.plan_id(), Word(PlanStatusWords(), p.status()), std::to_string(p.revision()),
+                    next, p.under_procesregie() ? "yes" : "no", directives});
     }
     table.Print(out);
   }

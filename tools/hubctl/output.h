@@ -10,6 +10,7 @@
 
 #include "google/protobuf/message.h"
 #include "hub/v1/intake.pb.h"
+#include "hub/v1/plan.pb.h"
 #include "tools/hubctl/client.h"
 
 namespace hub::hubctl {
@@ -23,6 +24,14 @@ void PrintText(const hub::v1::RecordConsentReply& reply, std::ostream& out);
 void PrintText(const hub::v1::CommandReply& reply, std::ostream& out);
 void PrintText(const hub::v1::Household& household, std::ostream& out);
 void PrintText(const hub::v1::ListMeldingenResponse& page, std::ostream& out);
+
+// PlanService replies (plan.proto): a command's result with its new id, a plan, a list of plans.
+void PrintText(const hub::v1::DraftPlanReply& reply, std::ostream& out);
+void PrintText(const hub::v1::GoalReply& reply, std::ostream& out);
+void PrintText(const hub::v1::EscalateToProcesregieReply& reply, std::ostream& out);
+void PrintText(const hub::v1::IssueDirectiveReply& reply, std::ostream& out);
+void PrintText(const hub::v1::PlanView& plan, std::ostream& out);
+void PrintText(const hub::v1::ListPlansResponse& page, std::ostream& out);
 
 // "hubctl: <CODE>: <message>", then "  field: ..." and "  reason: ..." when the server sent them.
 void PrintError(const CallResult& result, std::ostream& err);

@@ -32,6 +32,20 @@ bool ParseInteger(std::string_view s, T* out, bool allow_sign = false) {
   return error == std::errc() && end == s.data() + s.size();
 }
 
+// "a, b or c": the accepted words in the order of their enum values (cheapest tier first).
+template <class Enum>
+std::string AcceptedWords(const std::map<std::string, Enum>& words) {
+  std::vector<std::pair<Enum, std::string>> sorted;
+  for (const auto& [word, value] : words) sorted.emplace_back(value, word);
+  std::sort(sorted.begin(), sorted.end());
+  std::string out;
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    if (i > 0) out += i + 1 == sorted.size() ? " or " : ", ";
+    out += sorted[i].second;
+  }
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<hub::v1::PersonInput> ParsePerson(const std::string& text) {
@@ -130,6 +144,69 @@ const std::map<std::string, hub::v1::SignalSource>& SourceWords() {
       {"other-organisation", hub::v1::SIGNAL_SOURCE_OTHER_ORGANISATION},
   };
   return *words;
+}
+
+const std::map<std::string, hub::v1::SupportTier>& SupportTierWords() {
+  static const auto* words = new std::map<std::string, hub::v1::SupportTier>{
+      {"own-effort", hub::v1::SUPPORT_TIER_OWN_EFFORT},
+      {"network", hub::v1::SUPPORT_TIER_NETWORK},
+      {"general-provision", hub::v1::SUPPORT_TIER_GENERAL_PROVISION},
+      {"maatwerk", hub::v1::SUPPORT_TIER_MAATWERK},
+  };
+  return *words;
+}
+
+const std::map<std::string, hub::v1::GoalProgress>& GoalProgressWords() {
+  static const auto* words = new std::map<std::string, hub::v1::GoalProgress>{
+      {"not-started", hub::v1::GOAL_PROGRESS_NOT_STARTED},
+      {"on-track", hub::v1::GOAL_PROGRESS_ON_TRACK},
+      {"behind", hub::v1::GOAL_PROGRESS_BEHIND},
+      {"achieved", hub::v1::GOAL_PROGRESS_ACHIEVED},
+  };
+  return *words;
+}
+
+const std::map<std::string, hub::v1::EscalationReason>& EscalationReasonWords() {
+  static const auto* words = new std::map<std::string, hub::v1::EscalationReason>{
+      {"stuck", hub::v1::ESCALATION_REASON_STUCK},
+      {"conflict", hub::v1::ESCALATION_REASON_CONFLICT_BETWEEN_PARTIES},
+      {"safety", hub::v1::ESCALATION_REASON_SAFETY},
+  };
+  return *words;
+}
+
+const std::map<std::string, hub::v1::PlanStatus>& PlanStatusWords() {
+  static const auto* words = new std::map<std::string, hub::v1::PlanStatus>{
+      {"draft", hub::v1::PLAN_STATUS_DRAFT},
+      {"active", hub::v1::PLAN_STATUS_ACTIVE},
+      {"scaled-down", hub::v1::PLAN_STATUS_SCALED_DOWN},
+      {"closed", hub::v1::PLAN_STATUS_CLOSED},
+  };
+  return *words;
+}
+
+absl::StatusOr<hub::v1::GoalInput> ParseGoal(const GoalOptions& options) {
+  hub::v1::GoalInput goal;
+  goal.set_life_domain(options.life_domain);
+  goal.set_result(options.result);
+  auto target = ParseDate(options.target_date);
+  if (!target.ok()) return Bad(fmt::format("goal: target {}", ErrorText(target.status())));
+  goal.set_target_date(*target);
+  const auto tier = SupportTierWords().find(options.tier);
+  if (tier == SupportTierWords().end()) {
+    return Bad(fmt::format("goal: tier \"{}\" is not one of {}", options.tier, AcceptedWords(SupportTierWords())));
+  }
+  goal.set_tier(tier->second);
+  const bool organisation = !options.responsible_organisation.empty();
+  const bool person = !options.responsible_person.empty();
+  if (organisation == person) {
+    return Bad(fmt::format("goal: {} --responsible-organisation ORG or --responsible-person PERSON_ID, exactly one",
+                           organisation ? "both given; give" : "nobody responsible; give"));
+  }
+  goal.set_responsible_organisation_id(options.responsible_organisation);
+  goal.set_responsible_person_id(options.responsible_person);
+  goal.set_agreements(options.agreements);
+  return goal;
 }
 
 std::string ErrorText(const absl::Status& status) { return std::string(status.message()); }
