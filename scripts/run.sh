@@ -73,6 +73,29 @@ if $demo; then
   echo
   echo "The demo household as WoerdenWijzer sees it:"
   "$hubctl" household show --household "$household"
+
+  hub_log "the plan: drafted by the consulent, agreed by Anouk and the casusregisseur"
+  plan=$("$hubctl" --json plan draft --household "$household" --melding "$melding" --evaluation-weeks 8 \
+    | json "d['plan_id']")
+  "$hubctl" plan goal add --household "$household" --plan "$plan" --domain FINANCIEN \
+    --result "Vaste lasten op tijd betaald; schulden in een regeling" --target "$(date -d '+6 months' +%F)" \
+    --tier maatwerk --responsible-organisation schuldhulp-woerden \
+    --agreements "Schuldhulp stelt een budgetplan op; Anouk levert de post aan" >/dev/null
+  "$hubctl" plan goal add --household "$household" --plan "$plan" --domain WERK_OPLEIDING \
+    --result "Anouk werkt weer, minstens 16 uur per week" --target "$(date -d '+9 months' +%F)" \
+    --tier maatwerk --responsible-organisation fermwerk \
+    --agreements "FermWerk begeleidt naar werk; WoerdenWijzer regelt opvang voor Daan" >/dev/null
+  "$hubctl" plan goal add --household "$household" --plan "$plan" --domain HUISELIJKE_RELATIES \
+    --result "Daan ontbijt thuis en is op tijd op school" --target "$(date -d '+3 months' +%F)" \
+    --tier own-effort --responsible-person "$anouk" >/dev/null
+  "$hubctl" --role casusregisseur --user wijzer-regisseur-3 \
+    plan agree --household "$household" --plan "$plan" --revision 1 --resident "$anouk" >/dev/null
+  echo
+  echo "The plan as WoerdenWijzer sees it:"
+  "$hubctl" plan show --household "$household"
+  echo
+  echo "The same plan as FermWerk sees it (only the goals FermWerk is responsible for):"
+  "$hubctl" --organisation fermwerk --role consulent --user fermwerk-consulent-1 plan show --household "$household"
 fi
 
 wait "$hubd_pid"

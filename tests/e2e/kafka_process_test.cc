@@ -34,6 +34,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/e2e/process.h"
+#include "tests/testing/bsn.h"
 #include "tests/testing/temp_dir.h"
 
 extern char** environ;
@@ -43,6 +44,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using ::testing::HasSubstr;
+using hub::testing::ValidBsn;
 
 constexpr char kIntake[] = INTAKE_PATH;
 constexpr char kHubctl[] = HUBCTL_PATH;
@@ -50,20 +52,6 @@ constexpr char kOrganisations[] = HUB_SOURCE_DIR "/deploy/config/organisations.j
 
 std::string Describe(const RunResult& r) {
   return "exit " + std::to_string(r.exit_code) + "\n--- stdout\n" + r.out + "--- stderr\n" + r.err;
-}
-
-// A BSN that passes the elfproef, different for each `seed`: eight digits from the seed (the first
-// one non-zero), then the check digit; seeds whose check digit would be 10 move on to the next.
-std::string ValidBsn(uint64_t seed) {
-  static constexpr int kWeights[8] = {9, 8, 7, 6, 5, 4, 3, 2};
-  for (;; ++seed) {
-    std::string digits = std::to_string(10000000 + seed % 90000000);  // 8 digits, 1xxxxxxx..99999999
-    int sum = 0;
-    for (int i = 0; i < 8; ++i) sum += (digits[static_cast<size_t>(i)] - '0') * kWeights[i];
-    const int check = sum % 11;
-    if (check == 10) continue;
-    return digits + static_cast<char>('0' + check);
-  }
 }
 
 // Member names and the melding's question are sealed with the persons' keys, and those keys live in
