@@ -212,17 +212,33 @@ absl::StatusOr<std::string> KeyStore::CreateKey(std::string_view tenant, std::st
   key = RandomBytes(kDataKeySize);
   absl::StatusOr<Sealed> wrapped = Seal((*kek)->key, key, WrapContext(tenant, key_id));
   if (!wrapped.ok()) return wrapped.status();
+  std::string record = EncodeRecord((*kek)->id, tenant, key_id, *wrapped);
+  if (options_.directory != nullptr) {
+    // The directory decides which record holds; another instance may have published first.
+    absl::StatusOr<std::string> held = options_.directory->PublishOnce(tenant, key_id, record);
+    Wipe(&key);
+    if (!held.ok()) return held.status();
+    record = std::move(*held);
+  }
   rocksdb::WriteOptions write;
   write.sync = true;
-  rocksdb::Status s = store_->db()->Put(write, family_, row_key,
-                                        EncodeRecord((*kek)->id, tenant, key_id, *wrapped));
+  rocksdb::Status s = store_->db()->Put(write, family_, row_key, record);
   if (!s.ok()) {
     Wipe(&key);
     return store::ToStatus(s, fmt::format("write key {} of tenant {}", key_id, tenant));
   }
+  if (options_.directory != nullptr) {
+    absl::StatusOr<std::string> held = LoadLocked(tenant, key_id, **kek, row_key);
+    if (!held.ok()) return held.status();
+    key = std::move(*held);
+  }
   CachePut(row_key, key);
   return key;
 }
+
+std::string KeyStore::RowKeyFor(std::string_view tenant, std::string_view key_id) { return RowKey(tenant, key_id); }
+
+void KeyStore::Forget(std::string_view tenant, std::string_view key_id) { CacheDrop(RowKey(tenant, key_id)); }
 
 absl::StatusOr<std::string> KeyStore::GetKey(std::string_view tenant, std::string_view key_id) {
   absl::StatusOr<const Kek*> kek = Check(tenant, key_id);
@@ -244,6 +260,11 @@ absl::Status KeyStore::EraseKey(std::string_view tenant, std::string_view key_id
   if (!kek.ok()) return kek.status();
   const std::string row_key = RowKey(tenant, key_id);
   std::lock_guard<std::mutex> stripe(StripeFor(row_key));
+  if (options_.directory != nullptr) {
+    if (absl::Status published = options_.directory->PublishErasure(tenant, key_id); !published.ok()) {
+      return published;
+    }
+  }
   rocksdb::WriteOptions write;
   write.sync = true;
   rocksdb::Status s = store_->db()->Delete(write, family_, row_key);

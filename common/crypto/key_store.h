@@ -64,12 +64,37 @@ inline constexpr size_t kDataKeySize = 32;      // AES-256
 inline constexpr size_t kMaxTenantSize = 64;    // tenant codes are short municipality codes
 inline constexpr size_t kMaxKeyIdSize = 1024;   // key ids are person ids, UUID-sized
 
+// Where a key store shares its keys with the key stores of other services (the key topic,
+// common/service/key_topic.h). Records are the exact bytes the store keeps: wrapped under the
+// tenant's KEK, never a data key in the clear.
+class KeyDirectory {
+ public:
+  virtual ~KeyDirectory() = default;
+  // Makes `record` the record of (tenant, key_id) unless the directory has one already, and returns
+  // the record that holds: `record`, or the one another instance published first. Every key store
+  // sharing the directory thus agrees on one key per key id. FAILED_PRECONDITION when the key id
+  // was erased (an erased key is never re-created).
+  virtual absl::StatusOr<std::string> PublishOnce(std::string_view tenant, std::string_view key_id,
+                                                  const std::string& record) = 0;
+  // Tells every key store sharing the directory that (tenant, key_id) is erased.
+  virtual absl::Status PublishErasure(std::string_view tenant, std::string_view key_id) = 0;
+};
+
 class KeyStore {
  public:
   struct Options {
     // How many unwrapped keys to keep in memory. 0 disables the cache (every read unwraps).
     size_t cache_capacity = 10'000;
+    // Null: the keys live in this store only. Otherwise CreateKey publishes each new key there
+    // before using it, and EraseKey publishes the erasure; the directory's projection writes the
+    // records of every instance into this store's family. Not owned.
+    KeyDirectory* directory = nullptr;
   };
+
+  // The family row of (tenant, key_id), for the directory's projection.
+  static std::string RowKeyFor(std::string_view tenant, std::string_view key_id);
+  // Drops a cached key after the directory's projection erased or replaced its record.
+  void Forget(std::string_view tenant, std::string_view key_id);
 
   // The column family holding the wrapped keys. Open the Store with it.
   static std::string Family() { return "crypto_person_keys"; }

@@ -11,6 +11,7 @@
 #include "common/domain/uuid.h"
 #include "common/log/partitioner.h"
 #include "fmt/format.h"
+#include "common/service/key_topic.h"
 #include "common/service/ownership_gate.h"
 #include "common/service/periodic.h"
 #include "common/store/store.h"
@@ -30,6 +31,7 @@ struct IntakeModule::Parts {
   IntakeModuleOptions options;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<crypto::KeyStore> keys;
+  std::unique_ptr<hub::service::KeyTopic> key_topic;  // shares the data keys with the other services
   std::map<std::string, crypto::Pseudonymizer, std::less<>> pseudonymizers;
   es::AggregateProjection<IntakeDecider> households;
   es::RequestIndex requests{"intake_requests", es::TopicFor(IntakeDecider::kProducer)};
@@ -62,28 +64,33 @@ absl::StatusOr<std::unique_ptr<IntakeModule>> IntakeModule::Open(const IntakeMod
   auto parts = std::make_unique<Parts>();
   parts->options = options;
   const std::string topic = es::TopicFor(IntakeDecider::kProducer);
-  if (auto s = options.log->CreateTopic(topic, options.partitions); !s.ok()) return s;
+  for (const auto& t : {topic, hub::service::KeyTopic::Topic()}) {
+    if (auto s = options.log->CreateTopic(t, options.partitions); !s.ok()) return s;
+  }
 
-  std::vector<es::Projection*> projections{&parts->households, &parts->requests, &parts->index};
+  parts->key_topic = std::make_unique<hub::service::KeyTopic>(options.log, options.clock);
+  std::vector<es::Projection*> projections{&parts->households, &parts->requests, &parts->index,
+                                           parts->key_topic.get()};
   auto families = es::ProjectionRunner::FamiliesFor(projections);
-  families.push_back(crypto::KeyStore::Family());
   auto store = store::Store::Open(options.data_dir, families);
   if (!store.ok()) return store.status();
   parts->store = std::move(*store);
 
-  std::map<std::string, std::string> keks;
   for (const auto& tenant : options.organisations->tenants()) {
-    keks[tenant.code] = options.master_key->Derive("person-kek", tenant.code);
     auto pseudonymizer = crypto::Pseudonymizer::Create(options.master_key->Derive("bsn-pseudonym", tenant.code));
     if (!pseudonymizer.ok()) return pseudonymizer.status();
     parts->pseudonymizers.emplace(tenant.code, std::move(*pseudonymizer));
   }
-  auto keys = crypto::KeyStore::Create(parts->store.get(), std::move(keks));
+  auto keys = crypto::KeyStore::Create(parts->store.get(),
+                                       hub::service::DataKeks(*options.organisations, *options.master_key),
+                                       {.directory = parts->key_topic.get()});
   if (!keys.ok()) return keys.status();
   parts->keys = std::move(*keys);
 
-  parts->runner = std::make_unique<es::ProjectionRunner>(options.log, parts->store.get(), projections,
-                                                         es::ProjectionRunnerOptions{.name = "intake", .topics = {topic}});
+  parts->runner = std::make_unique<es::ProjectionRunner>(
+      options.log, parts->store.get(), projections,
+      es::ProjectionRunnerOptions{.name = "intake", .topics = {topic, hub::service::KeyTopic::Topic()}});
+  parts->key_topic->Attach(parts->runner.get(), parts->keys.get());
   if (auto s = parts->runner->Start(); !s.ok()) return s;
   if (auto s = parts->runner->CatchUp(std::chrono::steady_clock::now() + std::chrono::minutes(10)); !s.ok()) return s;
   parts->handler = std::make_unique<es::CommandHandler<IntakeDecider>>(options.log, parts->runner.get(),

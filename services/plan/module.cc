@@ -6,6 +6,7 @@
 #include "common/es/command_handler.h"
 #include "common/es/projection_runner.h"
 #include "common/es/request_index.h"
+#include "common/service/key_topic.h"
 #include "common/service/ownership_gate.h"
 #include "common/service/periodic.h"
 #include "common/store/store.h"
@@ -36,6 +37,7 @@ struct PlanModule::Parts {
   PlanModuleOptions options;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<crypto::KeyStore> keys;
+  std::unique_ptr<hub::service::KeyTopic> key_topic;  // shares the data keys with the other services
   es::AggregateProjection<PlanDecider> plans;
   es::AggregateProjection<intake::IntakeDecider> households;  // intake's facts, folded by intake's Evolve
   es::RequestIndex requests{"plan_requests", es::TopicFor(PlanDecider::kProducer)};
@@ -70,28 +72,29 @@ absl::StatusOr<std::unique_ptr<PlanModule>> PlanModule::Open(const PlanModuleOpt
   parts->options = options;
   const std::string topic = es::TopicFor(PlanDecider::kProducer);
   const std::string intake_topic = es::TopicFor(intake::IntakeDecider::kProducer);
-  for (const auto& t : {topic, intake_topic}) {
+  const std::string key_topic = hub::service::KeyTopic::Topic();
+  for (const auto& t : {topic, intake_topic, key_topic}) {
     if (auto s = options.log->CreateTopic(t, options.partitions); !s.ok()) return s;
   }
 
-  std::vector<es::Projection*> projections{&parts->plans, &parts->households, &parts->requests, &parts->index};
+  parts->key_topic = std::make_unique<hub::service::KeyTopic>(options.log, options.clock);
+  std::vector<es::Projection*> projections{&parts->plans, &parts->households, &parts->requests, &parts->index,
+                                           parts->key_topic.get()};
   auto families = es::ProjectionRunner::FamiliesFor(projections);
-  families.push_back(crypto::KeyStore::Family());
   auto store = store::Store::Open(options.data_dir, families);
   if (!store.ok()) return store.status();
   parts->store = std::move(*store);
 
-  std::map<std::string, std::string> keks;
-  for (const auto& tenant : options.organisations->tenants()) {
-    keks[tenant.code] = options.master_key->Derive("plan-kek", tenant.code);
-  }
-  auto keys = crypto::KeyStore::Create(parts->store.get(), std::move(keks));
+  auto keys = crypto::KeyStore::Create(parts->store.get(),
+                                       hub::service::DataKeks(*options.organisations, *options.master_key),
+                                       {.directory = parts->key_topic.get()});
   if (!keys.ok()) return keys.status();
   parts->keys = std::move(*keys);
 
   parts->runner = std::make_unique<es::ProjectionRunner>(
       options.log, parts->store.get(), projections,
-      es::ProjectionRunnerOptions{.name = "plan", .topics = {topic, intake_topic}});
+      es::ProjectionRunnerOptions{.name = "plan", .topics = {topic, intake_topic, key_topic}});
+  parts->key_topic->Attach(parts->runner.get(), parts->keys.get());
   if (auto s = parts->runner->Start(); !s.ok()) return s;
   if (auto s = parts->runner->CatchUp(std::chrono::steady_clock::now() + std::chrono::minutes(10)); !s.ok()) return s;
   parts->handler = std::make_unique<es::CommandHandler<PlanDecider>>(options.log, parts->runner.get(), &parts->plans,
