@@ -5,6 +5,7 @@
 #include "common/app/app.h"
 #include "services/intake/module.h"
 #include "services/plan/module.h"
+#include "services/referral/module.h"
 
 int main(int argc, char** argv) {
   hub::app::BlockTerminationSignals();
@@ -20,6 +21,9 @@ int main(int argc, char** argv) {
   if (!intake.ok()) return hub::app::Fail("hubd", intake.status());
   auto plan = hub::plan::PlanModule::OpenIn(**process);
   if (!plan.ok()) return hub::app::Fail("hubd", plan.status());
+  auto referral = hub::referral::ReferralModule::OpenIn(**process);
+  if (!referral.ok()) return hub::app::Fail("hubd", referral.status());
 
-  return hub::app::Serve("hubd", **process, {hub::intake::IntakeModule::kServiceName, hub::plan::PlanModule::kServiceName});
+  return hub::app::Serve("hubd", **process, {hub::intake::IntakeModule::kServiceName, hub::plan::PlanModule::kServiceName,
+                                          hub::referral::ReferralModule::kServiceName});
 }
