@@ -2,9 +2,11 @@
 
 #include <signal.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 
+#include "common/domain/date.h"
 #include "common/log/kafka_log.h"
 #include "common/log/rocks_log.h"
 #include "fmt/format.h"
@@ -42,6 +44,26 @@ void AddFlags(CLI::App& app, Settings& s) {
       ->envname("HUB_ADVERTISE");
   app.add_option("--tls-cert", s.tls_cert, "server certificate (PEM)")->envname("HUB_TLS_CERT");
   app.add_option("--tls-key", s.tls_key, "server private key (PEM)")->envname("HUB_TLS_KEY");
+  app.add_option("--clock-start", s.clock_start,
+                 "development and tests only: start the hub's clock at this moment (YYYY-MM-DDTHH:MM:SSZ) "
+                 "instead of now; it runs on at real speed")
+      ->envname("HUB_CLOCK_START");
+}
+
+absl::StatusOr<es::ShiftedClock> ClockFor(const Settings& settings) {
+  if (settings.clock_start.empty()) return es::ShiftedClock();
+  const std::string& v = settings.clock_start;
+  int hour = -1, minute = -1, second = -1;
+  char tail = 0;
+  auto date = v.size() == 20 ? domain::Date::Parse(v.substr(0, 10)) : absl::InvalidArgumentError("length");
+  if (!date.ok() || v[10] != 'T' ||
+      std::sscanf(v.c_str() + 11, "%2d:%2d:%2d%c", &hour, &minute, &second, &tail) != 4 || tail != 'Z' ||
+      hour > 23 || minute > 59 || second > 59 || hour < 0 || minute < 0 || second < 0) {
+    return absl::InvalidArgumentError("--clock-start: not a UTC moment YYYY-MM-DDTHH:MM:SSZ: " + v);
+  }
+  const auto start = std::chrono::system_clock::time_point(date->sys_days().time_since_epoch()) +
+                     std::chrono::hours(hour) + std::chrono::minutes(minute) + std::chrono::seconds(second);
+  return es::ShiftedClock(start - std::chrono::system_clock::now());
 }
 
 std::string Describe(const Settings& s) {
@@ -51,10 +73,11 @@ std::string Describe(const Settings& s) {
   return fmt::format(
       "  listen         = {}\n  metrics-listen = {}\n  data-dir       = {}\n  organisations  = {}\n"
       "  master-key     = {} (contents never printed)\n  log            = {}\n{}  partitions     = {}\n"
-      "  tls            = {}\n",
+      "  tls            = {}\n{}",
       s.listen, s.metrics_listen.empty() ? "(disabled)" : s.metrics_listen, s.data_dir, s.organisations,
       s.master_key.empty() ? s.data_dir + "/master.key" : s.master_key, s.log, brokers, s.partitions,
-      s.tls_cert.empty() ? "off" : "cert " + s.tls_cert + ", key (path hidden)");
+      s.tls_cert.empty() ? "off" : "cert " + s.tls_cert + ", key (path hidden)",
+      s.clock_start.empty() ? "" : fmt::format("  clock-start    = {} (development and tests only)\n", s.clock_start));
 }
 
 namespace {
@@ -131,6 +154,8 @@ int Fail(std::string_view program, const absl::Status& status) {
 absl::StatusOr<std::unique_ptr<Process>> Boot(std::string_view program, const Settings& settings) {
   std::cerr << program << " starting with\n" << Describe(settings);
   if (auto status = CheckLogSettings(settings); !status.ok()) return status;
+  auto clock = ClockFor(settings);
+  if (!clock.ok()) return clock.status();
   auto organisations = LoadOrganisations(settings);
   if (!organisations.ok()) return organisations.status();
   auto master_key = LoadMasterKey(settings);
@@ -138,7 +163,7 @@ absl::StatusOr<std::unique_ptr<Process>> Boot(std::string_view program, const Se
   auto log = OpenLog(settings);
   if (!log.ok()) return log.status();
   auto process = std::unique_ptr<Process>(new Process{settings, std::move(*organisations), std::move(*master_key),
-                                                      std::move(*log), {}, nullptr});
+                                                      std::move(*log), *clock, nullptr});
   process->host = std::make_unique<rpc::ServerHost>(HostOptions(settings));
   return process;
 }

@@ -30,7 +30,14 @@ struct Settings {
   std::string advertise;
   std::string tls_cert;
   std::string tls_key;
+  // Development and tests only: the moment (RFC 3339 UTC, "2026-03-02T09:00:00Z") the hub's clock
+  // starts at; it runs on at real speed from there. Empty: the system clock.
+  std::string clock_start;
 };
+
+// The clock --clock-start asks for: the system clock shifted so that it reads `clock_start` now.
+// INVALID_ARGUMENT naming the flag when the moment is not "YYYY-MM-DDTHH:MM:SSZ".
+absl::StatusOr<es::ShiftedClock> ClockFor(const Settings& settings);
 
 // Registers the shared flags; each also reads an environment variable (HUB_LISTEN, ...).
 void AddFlags(CLI::App& app, Settings& settings);
@@ -62,7 +69,7 @@ struct Process {
   config::Register organisations;
   keys::MasterKey master_key;
   std::unique_ptr<log::EventLog> log;
-  es::SystemClock clock;
+  es::ShiftedClock clock;  // the system clock unless --clock-start
   std::unique_ptr<rpc::ServerHost> host;
 };
 

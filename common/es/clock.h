@@ -18,6 +18,19 @@ class SystemClock final : public Clock {
   std::chrono::system_clock::time_point Now() const override { return std::chrono::system_clock::now(); }
 };
 
+// The system clock moved by a fixed offset: runs at real speed from another starting moment. For
+// development and end-to-end tests only (hubd --clock-start), so that a running hub can be put past
+// a deadline without waiting weeks.
+class ShiftedClock final : public Clock {
+ public:
+  explicit ShiftedClock(std::chrono::system_clock::duration offset = {}) : offset_(offset) {}
+  std::chrono::system_clock::time_point Now() const override { return std::chrono::system_clock::now() + offset_; }
+  std::chrono::system_clock::duration offset() const { return offset_; }
+
+ private:
+  std::chrono::system_clock::duration offset_;
+};
+
 // A clock that moves only when told to. Thread-safe.
 class ManualClock final : public Clock {
  public:
