@@ -8,6 +8,7 @@
 
 #include "common/domain/date.h"
 #include "common/log/kafka_log.h"
+#include "common/service/access_writer.h"
 #include "common/log/rocks_log.h"
 #include "fmt/format.h"
 
@@ -163,8 +164,15 @@ absl::StatusOr<std::unique_ptr<Process>> Boot(std::string_view program, const Se
   auto log = OpenLog(settings);
   if (!log.ok()) return log.status();
   auto process = std::unique_ptr<Process>(new Process{settings, std::move(*organisations), std::move(*master_key),
-                                                      std::move(*log), *clock, nullptr});
-  process->host = std::make_unique<rpc::ServerHost>(HostOptions(settings));
+                                                      std::move(*log), *clock, nullptr, nullptr});
+  auto access_log = service::LogAccessWriter::Open(process->log.get(), &process->clock, std::string(program),
+                                                   settings.partitions);
+  if (!access_log.ok()) return access_log.status();
+  process->access_log = std::move(*access_log);
+  rpc::ServerHostOptions host_options = HostOptions(settings);
+  host_options.access_log = process->access_log.get();
+  host_options.resource = std::string(program);
+  process->host = std::make_unique<rpc::ServerHost>(std::move(host_options));
   return process;
 }
 

@@ -70,6 +70,8 @@ struct Process {
   keys::MasterKey master_key;
   std::unique_ptr<log::EventLog> log;
   es::ShiftedClock clock;  // the system clock unless --clock-start
+  // Every call to a hub service is recorded here (hub.access.events.v1) before it is answered.
+  std::unique_ptr<rpc::AccessLogWriter> access_log;
   std::unique_ptr<rpc::ServerHost> host;
 };
 

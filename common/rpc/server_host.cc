@@ -143,6 +143,9 @@ absl::Status ServerHost::Start() {
   for (grpc::Service* service : services_) builder.RegisterService(service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<MetricsInterceptorFactory>(*registry_));
+  if (options_.access_log != nullptr) {
+    interceptors.push_back(std::make_unique<AccessLogInterceptorFactory>(options_.access_log, options_.resource));
+  }
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "common/rpc/access_log.h"
 #include "grpcpp/impl/service_type.h"
 #include "grpcpp/server.h"
 #include "prometheus/exposer.h"
@@ -43,6 +44,11 @@ struct ServerHostOptions {
   std::string tls_key_path;
   // How long Shutdown() lets running RPCs finish before cancelling them.
   std::chrono::milliseconds shutdown_grace{5000};
+  // Where every call to a hub service is recorded (access_log.h); not owned, must outlive the
+  // host. Null: no access log (tests of the shell only; every hub binary sets it).
+  AccessLogWriter* access_log = nullptr;
+  // The process named in access records ("hubd", "intake", ...).
+  std::string resource = "hub";
 };
 
 // True iff `address` ("host:port", "[v6]:port") names a loopback host: 127.0.0.0/8, ::1 (also
