@@ -67,7 +67,7 @@ if $demo; then
   "$hubctl" triage complete --household "$household" --melding "$melding" --class MEERVOUDIG \
     --zrm FINANCIEN=2 --zrm WERK_OPLEIDING=2 --zrm HUISELIJKE_RELATIES=3 --zrm SOCIAAL_NETWERK=3 >/dev/null
   "$hubctl" consent record --household "$household" --person "$anouk" --recipient fermwerk \
-    --category CONTACT --category HOUSEHOLD_COMPOSITION --category FINANCIAL \
+    --category CONTACT --category HOUSEHOLD_COMPOSITION --category TRIAGE --category PLAN --category FINANCIAL \
     --purpose "warme overdracht naar werk en inkomen" --valid-until "$(date -d '+1 year' +%F)" >/dev/null
   "$hubctl" regisseur assign --household "$household" --organisation woerdenwijzer --user wijzer-regisseur-3 >/dev/null
   echo
@@ -81,10 +81,10 @@ if $demo; then
     --result "Vaste lasten op tijd betaald; schulden in een regeling" --target "$(date -d '+6 months' +%F)" \
     --tier maatwerk --responsible-organisation schuldhulp-woerden \
     --agreements "Schuldhulp stelt een budgetplan op; Anouk levert de post aan" >/dev/null
-  "$hubctl" plan goal add --household "$household" --plan "$plan" --domain WERK_OPLEIDING \
+  work_goal=$("$hubctl" --json plan goal add --household "$household" --plan "$plan" --domain WERK_OPLEIDING \
     --result "Anouk werkt weer, minstens 16 uur per week" --target "$(date -d '+9 months' +%F)" \
     --tier maatwerk --responsible-organisation fermwerk \
-    --agreements "FermWerk begeleidt naar werk; WoerdenWijzer regelt opvang voor Daan" >/dev/null
+    --agreements "FermWerk begeleidt naar werk; WoerdenWijzer regelt opvang voor Daan" | json "d['goal_id']")
   "$hubctl" plan goal add --household "$household" --plan "$plan" --domain HUISELIJKE_RELATIES \
     --result "Daan ontbijt thuis en is op tijd op school" --target "$(date -d '+3 months' +%F)" \
     --tier own-effort --responsible-person "$anouk" >/dev/null
@@ -96,6 +96,43 @@ if $demo; then
   echo
   echo "The same plan as FermWerk sees it (only the goals FermWerk is responsible for):"
   "$hubctl" --organisation fermwerk --role consulent --user fermwerk-consulent-1 plan show --household "$household"
+
+  hub_log "the referral: WoerdenWijzer hands Anouk over to FermWerk for her work goal (warme overdracht)"
+  as_fermwerk=(--organisation fermwerk --role consulent --user fermwerk-consulent-1)
+  # The purpose and categories are those of Anouk's consent for FermWerk above; anything more is
+  # refused with CONSENT_MISSING.
+  referral=$("$hubctl" --json referral request --household "$household" --person "$anouk" --receiver fermwerk \
+    --purpose "warme overdracht naar werk en inkomen" \
+    --category CONTACT --category HOUSEHOLD_COMPOSITION --category TRIAGE --category PLAN --category FINANCIAL \
+    --goal "$work_goal" --reason "Anouk wil weer aan het werk; de schulden worden via schuldhulp geregeld" \
+    | json "d['referral_id']")
+  "$hubctl" "${as_fermwerk[@]}" referral accept --household "$household" --referral "$referral" >/dev/null
+  # Today as the hub counts days: in the Netherlands.
+  "$hubctl" "${as_fermwerk[@]}" referral meeting --household "$household" --referral "$referral" \
+    --on "$(TZ=Europe/Amsterdam date +%F)" >/dev/null
+  "$hubctl" referral complete --household "$household" --referral "$referral" >/dev/null
+  echo
+  echo "The handover dossier as FermWerk reads it:"
+  "$hubctl" "${as_fermwerk[@]}" referral dossier --household "$household" --referral "$referral"
+
+  hub_log "the beschikking: a Wmo aanvraag for begeleiding, granted in natura at Zorgaanbieder De Linde"
+  as_beschikker=(--organisation woerden-beschikkingen --role decision_officer --user beschikker-1)
+  as_de_linde=(--organisation zorgaanbieder-de-linde --role zorgverlener --user linde-1)
+  aanvraag=$("$hubctl" --json aanvraag submit --household "$household" --person "$anouk" --law wmo \
+    --provision "Begeleiding bij dagstructuur en administratie, zodat Anouk haar werk volhoudt" \
+    | json "d['aanvraag_id']")
+  # Today as the hub counts days: in the Netherlands. 02A01 is individuele begeleiding
+  # (deploy/config/products.json), 98001234 De Linde's AGB code (deploy/config/organisations.json).
+  today=$(TZ=Europe/Amsterdam date +%F)
+  toewijzing=$("$hubctl" --json "${as_beschikker[@]}" beschikking issue --household "$household" \
+    --aanvraag "$aanvraag" --outcome granted \
+    --motivation "Anouk heeft begeleiding nodig om haar dag en administratie te structureren; het netwerk kan dit niet dragen" \
+    --product "02A01,3,hour,per-week,$today,$(TZ=Europe/Amsterdam date -d '+1 year' +%F),zin:98001234" \
+    | json "d['toewijzingen'][0]['toewijzing_id']")
+  "$hubctl" "${as_de_linde[@]}" zorg start --household "$household" --toewijzing "$toewijzing" --on "$today" >/dev/null
+  echo
+  echo "The beschikking, its toewijzing and the start message:"
+  "$hubctl" beschikking show --household "$household"
 fi
 
 wait "$hubd_pid"

@@ -4,6 +4,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <tuple>
 #include <iostream>
 
 #include "common/domain/date.h"
@@ -35,6 +37,27 @@ void AddFlags(CLI::App& app, Settings& s) {
       ->capture_default_str();
   app.add_option("--brokers", s.brokers, "Kafka bootstrap servers (host:port[,host:port...]); required with --log=kafka")
       ->envname("HUB_KAFKA_BROKERS");
+  app.add_option("--kafka-security-protocol", s.kafka_security_protocol, "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL")
+      ->envname("HUB_KAFKA_SECURITY_PROTOCOL")
+      ->check(CLI::IsMember({"", "PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"}));
+  app.add_option("--kafka-ssl-ca-file", s.kafka_ssl_ca_file, "CA bundle (PEM) that signed the brokers' certificates")
+      ->envname("HUB_KAFKA_SSL_CA_FILE");
+  app.add_option("--kafka-ssl-cert-file", s.kafka_ssl_cert_file, "client certificate (PEM) for mutual TLS")
+      ->envname("HUB_KAFKA_SSL_CERT_FILE");
+  app.add_option("--kafka-ssl-key-file", s.kafka_ssl_key_file, "client private key (PEM) for mutual TLS")
+      ->envname("HUB_KAFKA_SSL_KEY_FILE");
+  app.add_option("--kafka-sasl-mechanism", s.kafka_sasl_mechanism, "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512")
+      ->envname("HUB_KAFKA_SASL_MECHANISM")
+      ->check(CLI::IsMember({"", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"}));
+  app.add_option("--kafka-sasl-username-file", s.kafka_sasl_username_file, "file holding the SASL user name")
+      ->envname("HUB_KAFKA_SASL_USERNAME_FILE");
+  app.add_option("--kafka-sasl-password-file", s.kafka_sasl_password_file, "file holding the SASL password")
+      ->envname("HUB_KAFKA_SASL_PASSWORD_FILE");
+  app.add_option("--kafka-replication-factor", s.kafka_replication_factor,
+                 "replication factor of the topics the hub creates (3 in production)")
+      ->envname("HUB_KAFKA_REPLICATION_FACTOR")
+      ->check(CLI::Range(1, 10))
+      ->capture_default_str();
   app.add_option("--partitions", s.partitions, "partitions per topic when a topic is created")
       ->envname("HUB_PARTITIONS")
       ->check(CLI::Range(1, 1000))
@@ -70,7 +93,13 @@ absl::StatusOr<es::ShiftedClock> ClockFor(const Settings& settings) {
 std::string Describe(const Settings& s) {
   // The brokers line only with --log=kafka, so the embedded configuration prints as before.
   const std::string brokers =
-      s.log == "kafka" ? fmt::format("  brokers        = {}\n", s.brokers.empty() ? "(not set)" : s.brokers) : "";
+      s.log == "kafka"
+          ? fmt::format("  brokers        = {}\n  kafka security = {}{}, replication factor {}\n",
+                        s.brokers.empty() ? "(not set)" : s.brokers,
+                        s.kafka_security_protocol.empty() ? "PLAINTEXT" : s.kafka_security_protocol,
+                        s.kafka_sasl_mechanism.empty() ? "" : ", SASL " + s.kafka_sasl_mechanism,
+                        s.kafka_replication_factor)
+          : "";
   return fmt::format(
       "  listen         = {}\n  metrics-listen = {}\n  data-dir       = {}\n  organisations  = {}\n"
       "  master-key     = {} (contents never printed)\n  log            = {}\n{}  partitions     = {}\n"
@@ -97,10 +126,41 @@ absl::Status CheckLogSettings(const Settings& s) {
 
 }  // namespace
 
+namespace {
+// The first line of a secret file, without its line end; the contents are never printed.
+absl::StatusOr<std::string> ReadSecretFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(fmt::format("cannot read {}", path));
+  std::string line;
+  std::getline(in, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.empty()) return absl::InvalidArgumentError(fmt::format("{} is empty", path));
+  return line;
+}
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<log::EventLog>> OpenLog(const Settings& s) {
   if (auto status = CheckLogSettings(s); !status.ok()) return status;
   if (s.log == "kafka") {
-    auto kafka = log::KafkaLog::Open({.brokers = s.brokers});
+    log::KafkaSecurity security{.security_protocol = s.kafka_security_protocol,
+                                .ssl_ca_file = s.kafka_ssl_ca_file,
+                                .ssl_cert_file = s.kafka_ssl_cert_file,
+                                .ssl_key_file = s.kafka_ssl_key_file,
+                                .sasl_mechanism = s.kafka_sasl_mechanism};
+    for (auto [flag, path, value] : {std::tuple{"--kafka-sasl-username-file", &s.kafka_sasl_username_file,
+                                                &security.sasl_username},
+                                     std::tuple{"--kafka-sasl-password-file", &s.kafka_sasl_password_file,
+                                                &security.sasl_password}}) {
+      if (path->empty()) continue;
+      auto text = ReadSecretFile(*path);
+      if (!text.ok()) {
+        return absl::InvalidArgumentError(fmt::format("{}: {}", flag, std::string(text.status().message())));
+      }
+      *value = std::move(*text);
+    }
+    auto kafka = log::KafkaLog::Open({.brokers = s.brokers,
+                                      .security = std::move(security),
+                                      .replication_factor = static_cast<int16_t>(s.kafka_replication_factor)});
     if (!kafka.ok()) return kafka.status();
     return std::unique_ptr<log::EventLog>(std::move(*kafka));
   }

@@ -24,6 +24,15 @@ struct Settings {
   std::string master_key;  // default <data_dir>/master.key
   std::string log = "embedded";  // "embedded" (RocksLog under <data_dir>/log) or "kafka"
   std::string brokers;           // Kafka bootstrap servers; required when log == "kafka"
+  // Kafka TLS and SASL (librdkafka's names in KafkaSecurity); secrets come from files, never flags.
+  std::string kafka_security_protocol;
+  std::string kafka_ssl_ca_file;
+  std::string kafka_ssl_cert_file;
+  std::string kafka_ssl_key_file;
+  std::string kafka_sasl_mechanism;
+  std::string kafka_sasl_username_file;
+  std::string kafka_sasl_password_file;
+  int kafka_replication_factor = 1;  // of the topics the hub creates
   int partitions = 12;
   // The address other instances give callers to reach this one (Kafka: the owner of a partition);
   // default: the listen address.

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <exception>
+#include <memory>
 
 #include "absl/strings/escaping.h"
 #include "fmt/format.h"
@@ -17,14 +18,18 @@ const std::string& GenesisHash() {
 namespace {
 
 // EVP digests only fail on allocation failure; the hub treats that like any out-of-memory.
+// The algorithm is fetched once and each thread reuses one context: every event is hashed when it
+// is sealed and again wherever its chain is verified, and a fetch or an allocation per hash costs
+// about as much as hashing a small envelope.
 std::string Digest(std::initializer_list<std::string_view> parts) {
+  static const EVP_MD* sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> owned(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  EVP_MD_CTX* ctx = owned.get();
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int out_len = 0;
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  bool ok = ctx != nullptr && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1;
+  bool ok = ctx != nullptr && sha256 != nullptr && EVP_DigestInit_ex(ctx, sha256, nullptr) == 1;
   for (std::string_view part : parts) ok = ok && EVP_DigestUpdate(ctx, part.data(), part.size()) == 1;
   ok = ok && EVP_DigestFinal_ex(ctx, out, &out_len) == 1;
-  EVP_MD_CTX_free(ctx);
   if (!ok) std::terminate();
   return std::string(reinterpret_cast<char*>(out), out_len);
 }

@@ -1,7 +1,7 @@
 // CommandHandler: runs one command of an EnvelopedDecider against the log, exactly once.
 //
 //   1. catch the service's projections up with everything durable when the command arrived;
-//   2. if the caller's (organisation, request_id) was seen before, return that first outcome and
+//   2. if the caller's (tenant, organisation, request_id) was seen before, return that first outcome and
 //      append nothing (idempotency, derived from the events, so it survives restarts);
 //   3. load the household's state, check the caller's expected_version (ABORTED on mismatch);
 //   4. decide; a rejection becomes its status and nothing is written;
@@ -67,7 +67,7 @@ class CommandHandler {
     for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
       if (auto s = runner_->CatchUp(context.deadline); !s.ok()) return Unavailable(s);
 
-      auto seen = requests_->Find(meta.actor.organisation_id(), meta.request_id);
+      auto seen = requests_->Find(meta.tenant, meta.actor.organisation_id(), meta.request_id);
       if (!seen.ok()) return seen.status();
       if (seen->has_value()) return Replay(**seen);
 
@@ -113,11 +113,12 @@ class CommandHandler {
   // The first outcome of (organisation, request_id) if that request was handled before. Adapters
   // that must do work before Execute (create keys, look up households) call this first, so that a
   // retry does none of that work again.
-  absl::StatusOr<std::optional<CommandOutcome>> FindFirstOutcome(std::string_view organisation_id,
+  absl::StatusOr<std::optional<CommandOutcome>> FindFirstOutcome(std::string_view tenant,
+                                                                 std::string_view organisation_id,
                                                                  std::string_view request_id,
                                                                  std::chrono::steady_clock::time_point deadline) {
     if (auto s = runner_->CatchUp(deadline); !s.ok()) return Unavailable(s);
-    auto seen = requests_->Find(organisation_id, request_id);
+    auto seen = requests_->Find(tenant, organisation_id, request_id);
     if (!seen.ok()) return seen.status();
     if (!seen->has_value()) return std::optional<CommandOutcome>();
     auto replayed = Replay(**seen);

@@ -7,8 +7,10 @@
 namespace hub::es {
 namespace {
 
-std::string RequestKey(std::string_view organisation_id, std::string_view request_id) {
-  return fmt::format("{}\x1f{}", organisation_id, request_id);
+// Per tenant too: an organisation serving several municipalities may reuse a request id in each,
+// and a retry must never be answered with another tenant's outcome.
+std::string RequestKey(std::string_view tenant, std::string_view organisation_id, std::string_view request_id) {
+  return fmt::format("{}\x1f{}\x1f{}", tenant, organisation_id, request_id);
 }
 
 }  // namespace
@@ -23,7 +25,7 @@ absl::Status RequestIndex::Apply(const LoggedEvent& event, ProjectionWriter& wri
   if (event.record.topic != topic_) return absl::OkStatus();
   const auto& envelope = event.envelope;
   if (envelope.request_id().empty()) return absl::OkStatus();  // emitted by the service itself
-  auto [it, inserted] = batch_.try_emplace(RequestKey(envelope.actor().organisation_id(), envelope.request_id()));
+  auto [it, inserted] = batch_.try_emplace(RequestKey(envelope.tenant(), envelope.actor().organisation_id(), envelope.request_id()));
   hub::v1::RequestOutcome& outcome = it->second;
   if (inserted) {
     auto existing = writer.Get(family_, it->first);
@@ -53,10 +55,11 @@ absl::Status RequestIndex::Flush(ProjectionWriter& writer) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::optional<hub::v1::RequestOutcome>> RequestIndex::Find(std::string_view organisation_id,
+absl::StatusOr<std::optional<hub::v1::RequestOutcome>> RequestIndex::Find(std::string_view tenant,
+                                                                          std::string_view organisation_id,
                                                                           std::string_view request_id) const {
   std::string value;
-  auto s = db_->Get({}, family_, RequestKey(organisation_id, request_id), &value);
+  auto s = db_->Get({}, family_, RequestKey(tenant, organisation_id, request_id), &value);
   if (s.IsNotFound()) return std::optional<hub::v1::RequestOutcome>();
   if (!s.ok()) return store::ToStatus(s, "request index");
   hub::v1::RequestOutcome outcome;

@@ -27,8 +27,9 @@ class RequestIndex : public Projection {
   absl::Status Apply(const LoggedEvent& event, ProjectionWriter& writer) override;
   absl::Status Flush(ProjectionWriter& writer) override;
 
-  // The outcome of the first command with this (organisation, request_id), or nullopt.
-  absl::StatusOr<std::optional<hub::v1::RequestOutcome>> Find(std::string_view organisation_id,
+  // The outcome of the first command of this organisation, acting for this tenant, with this
+  // request_id, or nullopt.
+  absl::StatusOr<std::optional<hub::v1::RequestOutcome>> Find(std::string_view tenant, std::string_view organisation_id,
                                                                std::string_view request_id) const;
 
  private:

@@ -165,6 +165,9 @@ class KafkaLog::Impl {
          }) {
       if (auto s = SetConf(conf.get(), name, value); !s.ok()) return s;
     }
+    for (const auto& [name, value] : options_.security.Properties()) {
+      if (auto s = SetConf(conf.get(), name, value); !s.ok()) return s;
+    }
     std::string errstr;
     if (conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(&delivery_cb_), errstr) != RdKafka::Conf::CONF_OK) {
       return absl::InternalError(fmt::format("kafka config dr_cb: {}", errstr));
@@ -192,7 +195,12 @@ class KafkaLog::Impl {
     rd_kafka_NewTopic_t* new_topic = rd_kafka_NewTopic_new(topic.c_str(), partitions, options_.replication_factor,
                                                            errbuf, sizeof(errbuf));
     if (new_topic == nullptr) return absl::InvalidArgumentError(fmt::format("create topic {}: {}", topic, errbuf));
-    rd_kafka_NewTopic_set_config(new_topic, "retention.ms", "-1");
+    if (std::find(options_.compacted_topics.begin(), options_.compacted_topics.end(), topic) !=
+        options_.compacted_topics.end()) {
+      rd_kafka_NewTopic_set_config(new_topic, "cleanup.policy", "compact");
+    } else {
+      rd_kafka_NewTopic_set_config(new_topic, "retention.ms", "-1");
+    }
     rd_kafka_NewTopic_set_config(new_topic, "message.timestamp.type", "LogAppendTime");
     rd_kafka_t* rk = producer_->c_ptr();
     rd_kafka_AdminOptions_t* admin = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
@@ -395,6 +403,9 @@ class KafkaLog::Impl {
              {"socket.timeout.ms", timeout},
              {"log.connection.close", "false"},
          }) {
+      if (auto s = SetConf(conf.get(), name, value); !s.ok()) return s;
+    }
+    for (const auto& [name, value] : options_.security.Properties()) {
       if (auto s = SetConf(conf.get(), name, value); !s.ok()) return s;
     }
     std::string errstr;
@@ -630,6 +641,23 @@ absl::StatusOr<std::unique_ptr<Subscription>> KafkaLog::Impl::Subscribe(const st
 }
 
 KafkaLog::KafkaLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+const KafkaLogOptions& KafkaLog::options() const { return impl_->options(); }
+
+std::vector<std::pair<std::string, std::string>> KafkaSecurity::Properties() const {
+  std::vector<std::pair<std::string, std::string>> properties;
+  auto add = [&](const char* name, const std::string& value) {
+    if (!value.empty()) properties.emplace_back(name, value);
+  };
+  add("security.protocol", security_protocol);
+  add("ssl.ca.location", ssl_ca_file);
+  add("ssl.certificate.location", ssl_cert_file);
+  add("ssl.key.location", ssl_key_file);
+  add("sasl.mechanisms", sasl_mechanism);
+  add("sasl.username", sasl_username);
+  add("sasl.password", sasl_password);
+  return properties;
+}
 KafkaLog::~KafkaLog() = default;
 
 absl::StatusOr<std::unique_ptr<KafkaLog>> KafkaLog::Open(const KafkaLogOptions& options) {

@@ -52,14 +52,38 @@
 #include <memory>
 #include <string>
 
+#include <utility>
+#include <vector>
+
 #include "absl/status/statusor.h"
 #include "common/log/event_log.h"
 
 namespace hub::log {
 
+// How the hub's Kafka clients authenticate and encrypt: librdkafka's security settings. Empty
+// fields are left at librdkafka's defaults (PLAINTEXT, no SASL). Secrets are values here, read from
+// files by the caller; they are never printed.
+struct KafkaSecurity {
+  std::string security_protocol;  // PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL
+  std::string ssl_ca_file;        // CA bundle (PEM) to verify the brokers
+  std::string ssl_cert_file;      // client certificate (PEM), for mutual TLS
+  std::string ssl_key_file;       // client private key (PEM)
+  std::string sasl_mechanism;     // PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512
+  std::string sasl_username;
+  std::string sasl_password;
+
+  // The librdkafka properties these settings amount to (only the ones given).
+  std::vector<std::pair<std::string, std::string>> Properties() const;
+};
+
 struct KafkaLogOptions {
   // bootstrap.servers, e.g. "127.0.0.1:9092" or "k1:9092,k2:9092". Required.
   std::string brokers;
+  // TLS and SASL for every client this log creates (producer, readers, admin).
+  KafkaSecurity security;
+  // Topics created with cleanup.policy=compact instead of unlimited retention: the key topic, so
+  // that an erased key's wrapped record leaves the brokers (proto/hub/v1/key_events.proto).
+  std::vector<std::string> compacted_topics = {"hub.keys.events.v1"};
   // client.id for the broker's logs and quotas.
   std::string client_id = "hub-event-log";
   // Upper bound for one request to the cluster: metadata, admin, watermark and read requests, and
@@ -78,6 +102,8 @@ class KafkaLog : public EventLog {
   // Creates the producer and its delivery thread. Does not contact the brokers: an unreachable
   // cluster shows up as UNAVAILABLE from the first call that needs it.
   static absl::StatusOr<std::unique_ptr<KafkaLog>> Open(const KafkaLogOptions& options);
+  // The options it was opened with (the ownership gate's consumer uses the same brokers and security).
+  const KafkaLogOptions& options() const;
   ~KafkaLog() override;
 
   absl::Status CreateTopic(std::string_view topic, int32_t partitions) override;

@@ -35,6 +35,11 @@ class PartitionOwnership::Impl : public RdKafka::RebalanceCb {
         return absl::InvalidArgumentError(fmt::format("ownership: {}: {}", key, error));
       }
     }
+    for (const auto& [key, value] : options_.security.Properties()) {
+      if (conf->set(key, value, error) != RdKafka::Conf::CONF_OK) {
+        return absl::InvalidArgumentError(fmt::format("ownership: {}: {}", key, error));
+      }
+    }
     if (conf->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(this), error) != RdKafka::Conf::CONF_OK) {
       return absl::InternalError(error);
     }

@@ -19,11 +19,13 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/log/kafka_log.h"
 
 namespace hub::log {
 
 struct PartitionOwnershipOptions {
   std::string brokers;
+  KafkaSecurity security;  // the same TLS and SASL settings as the log
   std::string group_id;  // "hub.<service>"
   std::string topic;     // the service's own topic
   // Where this instance serves gRPC, as callers should reach it ("10.0.0.7:50051").

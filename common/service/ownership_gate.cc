@@ -13,6 +13,7 @@ OwnershipGate::OwnershipGate(OwnershipGateOptions options, std::unique_ptr<log::
 absl::StatusOr<std::unique_ptr<OwnershipGate>> OwnershipGate::Start(const OwnershipGateOptions& options,
                                                                     std::chrono::steady_clock::time_point deadline) {
   auto ownership = log::PartitionOwnership::Start({.brokers = options.brokers,
+                                                   .security = options.kafka->options().security,
                                                    .group_id = fmt::format("hub.{}", options.service),
                                                    .topic = es::TopicFor(options.service),
                                                    .advertised_address = options.advertised_address});

@@ -11,6 +11,7 @@ HUB_DEBIAN_PACKAGES=(
   librocksdb-dev librdkafka-dev prometheus-cpp-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libfmt-dev libabsl-dev tzdata
+  prometheus  # promtool and the server for scripts/ops_check.sh and tests/e2e/prometheus_test.sh
 )
 
 hub_log() { printf '[hub] %s\n' "$*" >&2; }

@@ -3,6 +3,8 @@
 //
 // A new service plugs in with one line below, opening its module in the process.
 #include "common/app/app.h"
+#include "services/audit/module.h"
+#include "services/beschikking/module.h"
 #include "services/intake/module.h"
 #include "services/plan/module.h"
 #include "services/referral/module.h"
@@ -23,7 +25,13 @@ int main(int argc, char** argv) {
   if (!plan.ok()) return hub::app::Fail("hubd", plan.status());
   auto referral = hub::referral::ReferralModule::OpenIn(**process);
   if (!referral.ok()) return hub::app::Fail("hubd", referral.status());
+  auto beschikking = hub::beschikking::BeschikkingModule::OpenIn(**process);
+  if (!beschikking.ok()) return hub::app::Fail("hubd", beschikking.status());
+  auto audit = hub::audit::AuditModule::OpenIn(**process);  // last: it follows every other service's topic
+  if (!audit.ok()) return hub::app::Fail("hubd", audit.status());
 
   return hub::app::Serve("hubd", **process, {hub::intake::IntakeModule::kServiceName, hub::plan::PlanModule::kServiceName,
-                                          hub::referral::ReferralModule::kServiceName});
+                                          hub::referral::ReferralModule::kServiceName,
+                                          hub::beschikking::BeschikkingModule::kServiceName,
+                                          hub::audit::AuditModule::kServiceName});
 }

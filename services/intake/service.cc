@@ -110,7 +110,8 @@ grpc::Status IntakeService::RegisterMelding(grpc::ServerContext* context,
     auto& ctx = prepared->context;
 
     // A retry does none of the work below again: no new ids, no new keys.
-    auto first = deps_.handler->FindFirstOutcome(caller.organisation_id, ctx.metadata.request_id, ctx.deadline);
+    auto first = deps_.handler->FindFirstOutcome(caller.tenant, caller.organisation_id, ctx.metadata.request_id,
+                                                  ctx.deadline);
     if (!first.ok()) return first.status();
     if (first->has_value()) {
       FillReply(**first, reply->mutable_result());

@@ -160,8 +160,20 @@ absl::StatusOr<ReferralPage> ReferralIndex::List(const ReferralQuery& query) con
     }
   }
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, parties_));
+  // The inbox in key order (referral ids are UUIDv7: oldest request, so oldest answer_due, first);
+  // what was sent newest request first, so backwards from the end of the prefix.
+  const bool newest_first = !query.as_receiver;
+  if (!newest_first) {
+    it->Seek(resume.empty() ? prefix : resume);
+  } else if (!resume.empty()) {
+    it->SeekForPrev(resume);
+  } else {
+    std::string end = prefix;
+    end.back() = static_cast<char>(kSep + 1);  // after every key that starts with prefix
+    it->SeekForPrev(end);
+  }
   std::string last_key;
-  for (it->Seek(resume.empty() ? prefix : resume); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+  for (; it->Valid() && it->key().starts_with(prefix); newest_first ? it->Prev() : it->Next()) {
     const std::string key = it->key().ToString();
     if (key == resume) continue;
     const std::string referral_id = key.substr(prefix.size());

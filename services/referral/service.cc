@@ -158,6 +158,11 @@ grpc::Status ReferralService::RequestReferral(grpc::ServerContext* context,
       auto reason = SealReason(*call, request->person_id(), request->reason(), ReasonAad(command.referral_id));
       if (!reason.ok()) return reason.status();
       command.reason = std::move(*reason);
+    } else {
+      // No person key to seal under, and the decider refuses an unknown household
+      // (HOUSEHOLD_NOT_FOUND) whatever the reason says. The reason was checked above: a stand-in,
+      // never written, keeps the decider from blaming the field the caller did fill in.
+      command.reason.set_ciphertext("not sealed: household unknown");
     }
     auto outcome = Run(*call, ReferralDecider::Command(std::move(command)), reply->mutable_result());
     if (!outcome.ok()) return outcome.status();
@@ -389,6 +394,7 @@ grpc::Status ReferralService::GetHandoverDossier(grpc::ServerContext* context,
     for (const auto& m : intake->state.members()) {
       if (shown(kContact) && m.person_id() == requested.person_id()) {
         *reply->mutable_contact()->mutable_person() = person_of(m);
+        reply->mutable_contact()->mutable_person()->clear_relation();  // HOUSEHOLD_COMPOSITION, not CONTACT
       }
       if (shown(kHouseholdComposition)) *reply->mutable_household()->add_members() = person_of(m);
     }
@@ -403,6 +409,9 @@ grpc::Status ReferralService::GetHandoverDossier(grpc::ServerContext* context,
       }
     }
     if (shown(kPlan)) {
+      // Present because PLAN is shown, also when no goal is served or nothing came before.
+      reply->mutable_plan();
+      reply->mutable_history();
       const std::set<std::string> served(requested.goal_ids().begin(), requested.goal_ids().end());
       for (const auto& plan : plans->state.plans()) {
         const bool this_plan = plan.plan_id() == requested.plan_id();
@@ -474,7 +483,9 @@ grpc::Status ReferralService::GetReferrals(grpc::ServerContext* context, const h
     reply->set_tenant(tenant);
     reply->set_version(loaded->version);
     reply->set_restricted(!full);
-    for (const auto& r : loaded->state.referrals()) {
+    // Newest first: the state holds them in the order requested.
+    for (auto it = loaded->state.referrals().rbegin(); it != loaded->state.referrals().rend(); ++it) {
+      const Referral& r = *it;
       const auto& q = r.requested();
       if (!full && q.receiver_organisation_id() != caller->organisation_id) continue;
       FillView(r, today, open(q.reason(), ReasonAad(q.referral_id())),

@@ -1,5 +1,5 @@
 // The rules of hubctl's structured arguments (tools/hubctl/parse.h), without a server: intake's
-// person, ZRM score, position and dates; the plan's goal and enum words.
+// person, ZRM score, position and dates; the plan's goal and enum words; the referral's enum words.
 #include "tools/hubctl/parse.h"
 
 #include <map>
@@ -159,6 +159,28 @@ TEST(PlanWordsTest, GivenTheProtoEnums_ThenEveryValueButUnspecifiedHasExactlyOne
   ExpectEveryValueHasOneWord(GoalProgressWords(), hub::v1::GoalProgress_descriptor());
   ExpectEveryValueHasOneWord(EscalationReasonWords(), hub::v1::EscalationReason_descriptor());
   ExpectEveryValueHasOneWord(PlanStatusWords(), hub::v1::PlanStatus_descriptor());
+}
+
+TEST(ReferralWordsTest, GivenTheCommandLineWords_ThenEachMapsToItsEnum) {
+  EXPECT_EQ(ReferralStatusWords().at("requested"), hub::v1::REFERRAL_STATUS_REQUESTED);
+  EXPECT_EQ(ReferralStatusWords().at("accepted"), hub::v1::REFERRAL_STATUS_ACCEPTED);
+  EXPECT_EQ(ReferralStatusWords().at("declined"), hub::v1::REFERRAL_STATUS_DECLINED);
+  EXPECT_EQ(ReferralStatusWords().at("expired"), hub::v1::REFERRAL_STATUS_EXPIRED);
+  EXPECT_EQ(ReferralStatusWords().at("handover-meeting"), hub::v1::REFERRAL_STATUS_HANDOVER_MEETING);
+  EXPECT_EQ(ReferralStatusWords().at("completed"), hub::v1::REFERRAL_STATUS_COMPLETED);
+  EXPECT_EQ(ReferralStatusWords().at("withdrawn"), hub::v1::REFERRAL_STATUS_WITHDRAWN);
+  EXPECT_EQ(ReferralRoleWords().at("sender"), hub::v1::REFERRAL_ROLE_SENDER);
+  EXPECT_EQ(ReferralRoleWords().at("receiver"), hub::v1::REFERRAL_ROLE_RECEIVER);
+  EXPECT_EQ(ReceiverKindWords().at("work-and-income"), hub::v1::RECEIVER_KIND_WORK_AND_INCOME);
+  EXPECT_EQ(ReceiverKindWords().at("care-provider"), hub::v1::RECEIVER_KIND_CARE_PROVIDER);
+  EXPECT_EQ(ReceiverKindWords().at("debt-services"), hub::v1::RECEIVER_KIND_DEBT_SERVICES);
+  EXPECT_EQ(ReceiverKindWords().at("consultation"), hub::v1::RECEIVER_KIND_CONSULTATION);
+}
+
+TEST(ReferralWordsTest, GivenTheProtoEnums_ThenEveryValueButUnspecifiedHasExactlyOneWord) {
+  ExpectEveryValueHasOneWord(ReferralStatusWords(), hub::v1::ReferralStatus_descriptor());
+  ExpectEveryValueHasOneWord(ReferralRoleWords(), hub::v1::ReferralRole_descriptor());
+  ExpectEveryValueHasOneWord(ReceiverKindWords(), hub::v1::ReceiverKind_descriptor());
 }
 
 TEST(ParseGoalTest, GivenAnOrganisationResponsible_ThenEveryFieldIsCarried) {

@@ -23,7 +23,10 @@ Client::Client(ClientOptions options)
     : options_(std::move(options)),
       channel_(grpc::CreateChannel(options_.server, grpc::InsecureChannelCredentials())),
       stub_(hub::v1::IntakeService::NewStub(channel_)),
-      plan_stub_(hub::v1::PlanService::NewStub(channel_)) {}
+      plan_stub_(hub::v1::PlanService::NewStub(channel_)),
+      referral_stub_(hub::v1::ReferralService::NewStub(channel_)),
+      beschikking_stub_(hub::v1::BeschikkingService::NewStub(channel_)),
+      audit_stub_(hub::v1::AuditService::NewStub(channel_)) {}
 
 template <class AnyStub, class Request, class Reply>
 CallResult Client::Call(AnyStub* stub, grpc::Status (AnyStub::*method)(grpc::ClientContext*, const Request&, Reply*),
@@ -135,6 +138,166 @@ CallResult Client::GetPlan(const hub::v1::GetPlanRequest& request, hub::v1::Plan
 
 CallResult Client::ListPlans(const hub::v1::ListPlansRequest& request, hub::v1::ListPlansResponse* reply) {
   return Call(plan_stub_.get(), &PlanStub::ListPlans, request, reply);
+}
+
+CallResult Client::RequestReferral(const hub::v1::RequestReferralRequest& request,
+                                   hub::v1::RequestReferralReply* reply) {
+  return Call(referral_stub_.get(), &ReferralStub::RequestReferral, request, reply);
+}
+
+CallResult Client::AcceptReferral(const hub::v1::AcceptReferralRequest& request, hub::v1::CommandReply* reply) {
+  return Call(referral_stub_.get(), &ReferralStub::AcceptReferral, request, reply);
+}
+
+CallResult Client::DeclineReferral(const hub::v1::DeclineReferralRequest& request, hub::v1::CommandReply* reply) {
+  return Call(referral_stub_.get(), &ReferralStub::DeclineReferral, request, reply);
+}
+
+CallResult Client::ScheduleHandoverMeeting(const hub::v1::ScheduleHandoverMeetingRequest& request,
+                                           hub::v1::CommandReply* reply) {
+  return Call(referral_stub_.get(), &ReferralStub::ScheduleHandoverMeeting, request, reply);
+}
+
+CallResult Client::CompleteHandover(const hub::v1::CompleteHandoverRequest& request, hub::v1::CommandReply* reply) {
+  return Call(referral_stub_.get(), &ReferralStub::CompleteHandover, request, reply);
+}
+
+CallResult Client::WithdrawReferral(const hub::v1::WithdrawReferralRequest& request, hub::v1::CommandReply* reply) {
+  return Call(referral_stub_.get(), &ReferralStub::WithdrawReferral, request, reply);
+}
+
+CallResult Client::GetHandoverDossier(const hub::v1::GetHandoverDossierRequest& request,
+                                      hub::v1::HandoverDossier* reply) {
+  return Call(referral_stub_.get(), &ReferralStub::GetHandoverDossier, request, reply);
+}
+
+CallResult Client::GetReferrals(const hub::v1::GetReferralsRequest& request, hub::v1::HouseholdReferrals* reply) {
+  return Call(referral_stub_.get(), &ReferralStub::GetReferrals, request, reply);
+}
+
+CallResult Client::ListReferrals(const hub::v1::ListReferralsRequest& request,
+                                 hub::v1::ListReferralsResponse* reply) {
+  return Call(referral_stub_.get(), &ReferralStub::ListReferrals, request, reply);
+}
+
+CallResult Client::SubmitAanvraag(const hub::v1::SubmitAanvraagRequest& request, hub::v1::SubmitAanvraagReply* reply) {
+  return Call(beschikking_stub_.get(), &BeschikkingStub::SubmitAanvraag, request, reply);
+}
+
+CallResult Client::IssueBeschikking(const hub::v1::IssueBeschikkingRequest& request, hub::v1::IssueBeschikkingReply* reply) {
+  return Call(beschikking_stub_.get(), &BeschikkingStub::IssueBeschikking, request, reply);
+}
+
+CallResult Client::CorrectToewijzing(const hub::v1::CorrectToewijzingRequest& request, hub::v1::CommandReply* reply) {
+  return Call(beschikking_stub_.get(), &BeschikkingStub::CorrectToewijzing, request, reply);
+}
+
+CallResult Client::ReportStartZorg(const hub::v1::ReportStartZorgRequest& request, hub::v1::CommandReply* reply) {
+  return Call(beschikking_stub_.get(), &BeschikkingStub::ReportStartZorg, request, reply);
+}
+
+CallResult Client::ReportStopZorg(const hub::v1::ReportStopZorgRequest& request, hub::v1::CommandReply* reply) {
+  return Call(beschikking_stub_.get(), &BeschikkingStub::ReportStopZorg, request, reply);
+}
+
+CallResult Client::RequestToewijzing(const hub::v1::RequestToewijzingRequest& request, hub::v1::ProviderRequestReply* reply) {
+  return Call(beschikking_stub_.get(), &BeschikkingStub::RequestToewijzing, request, reply);
+}
+
+CallResult Client::RequestWijziging(const hub::v1::RequestWijzigingRequest& request, hub::v1::ProviderRequestReply* reply) {
+  return Call(beschikking_stub_.get(), &BeschikkingStub::RequestWijziging, request, reply);
+}
+
+CallResult Client::AnswerRequest(const hub::v1::AnswerRequestRequest& request, hub::v1::AnswerRequestReply* reply) {
+  return Call(beschikking_stub_.get(), &BeschikkingStub::AnswerRequest, request, reply);
+}
+
+CallResult Client::FileBezwaar(const hub::v1::FileBezwaarRequest& request, hub::v1::FileBezwaarReply* reply) {
+  return Call(beschikking_stub_.get(), &BeschikkingStub::FileBezwaar, request, reply);
+}
+
+CallResult Client::DecideBezwaar(const hub::v1::DecideBezwaarRequest& request, hub::v1::DecideBezwaarReply* reply) {
+  return Call(beschikking_stub_.get(), &BeschikkingStub::DecideBezwaar, request, reply);
+}
+
+CallResult Client::ImportLegacyIndication(const hub::v1::ImportLegacyIndicationRequest& request, hub::v1::IssueBeschikkingReply* reply) {
+  return Call(beschikking_stub_.get(), &BeschikkingStub::ImportLegacyIndication, request, reply);
+}
+
+CallResult Client::GetBeschikkingen(const hub::v1::GetBeschikkingenRequest& request, hub::v1::BeschikkingenView* reply) {
+  return Call(beschikking_stub_.get(), &BeschikkingStub::GetBeschikkingen, request, reply);
+}
+
+CallResult Client::ListDeadlines(const hub::v1::ListDeadlinesRequest& request, hub::v1::ListDeadlinesResponse* reply) {
+  return Call(beschikking_stub_.get(), &BeschikkingStub::ListDeadlines, request, reply);
+}
+
+CallResult Client::GetChainStatus(const hub::v1::GetChainStatusRequest& request, hub::v1::ChainStatus* reply) {
+  return Call(audit_stub_.get(), &AuditStub::GetChainStatus, request, reply);
+}
+
+CallResult Client::GetCheckpointKey(const hub::v1::GetCheckpointKeyRequest& request, hub::v1::CheckpointKey* reply) {
+  return Call(audit_stub_.get(), &AuditStub::GetCheckpointKey, request, reply);
+}
+
+CallResult Client::GetHouseholdAsOf(const hub::v1::GetHouseholdAsOfRequest& request, hub::v1::HouseholdAsOf* reply) {
+  return Call(audit_stub_.get(), &AuditStub::GetHouseholdAsOf, request, reply);
+}
+
+CallResult Client::GetAccessLog(const hub::v1::GetAccessLogRequest& request, hub::v1::AccessLogPage* reply) {
+  return Call(audit_stub_.get(), &AuditStub::GetAccessLog, request, reply);
+}
+
+namespace {
+
+// A server-streaming call with the same identity metadata, deadline and trailers as Call.
+template <class Request, class Item, class Method>
+CallResult ReadStream(const ClientOptions& options, Method method, const Request& request,
+                      const std::function<bool(const Item&)>& on_item) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + options.timeout);
+  context.AddMetadata(rpc::kTenantKey, options.identity.tenant);
+  context.AddMetadata(rpc::kOrganisationKey, options.identity.organisation);
+  context.AddMetadata(rpc::kRoleKey, options.identity.role);
+  context.AddMetadata(rpc::kUserKey, options.identity.user);
+  auto reader = method(&context, request);
+  Item item;
+  bool stopped = false;
+  while (reader->Read(&item)) {
+    if (!on_item(item)) {
+      stopped = true;
+      context.TryCancel();
+      break;
+    }
+  }
+  const grpc::Status status = reader->Finish();
+  CallResult result;
+  if (stopped) return result;  // the caller stopped reading; what it read was fine
+  result.code = status.error_code();
+  result.message = status.error_message();
+  if (!status.ok()) {
+    result.reason = Trailer(context, rpc::kReasonTrailer);
+    result.field = Trailer(context, rpc::kFieldTrailer);
+  }
+  return result;
+}
+
+}  // namespace
+
+CallResult Client::ReplayHousehold(const hub::v1::ReplayHouseholdRequest& request,
+                                   const std::function<bool(const hub::v1::ReplayedEvent&)>& on_item) {
+  auto method = [this](grpc::ClientContext* context, const hub::v1::ReplayHouseholdRequest& r) {
+    return audit_stub_->ReplayHousehold(context, r);
+  };
+  return ReadStream(options_, method, request, on_item);
+}
+
+CallResult Client::ExportHistory(const hub::v1::ExportHistoryRequest& request,
+                                 const std::function<bool(const hub::v1::ExportItem&)>& on_item) {
+  auto method = [this](grpc::ClientContext* context, const hub::v1::ExportHistoryRequest& r) {
+    return audit_stub_->ExportHistory(context, r);
+  };
+  return ReadStream(options_, method, request, on_item);
 }
 
 }  // namespace hub::hubctl

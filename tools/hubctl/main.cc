@@ -1,7 +1,8 @@
-// hubctl: the command-line client of the hub's intake and plan services, for people at a terminal
-// and for scripts. This file only wires the command line (CLI11) to commands.h (intake) and
-// plan_commands.h (plan); parsing of structured values is in parse.h, the wire in client.h, printing
-// in output.h, exit codes in exit_codes.h.
+// hubctl: the command-line client of the hub's intake, plan, referral and beschikking services, for
+// people at a terminal and for scripts. This file only wires the command line (CLI11) to commands.h
+// (intake), plan_commands.h (plan), referral_commands.h (referral) and beschikking_commands.h
+// (beschikking); parsing of structured values is in
+// parse.h, the wire in client.h, printing in output.h, exit codes in exit_codes.h.
 #include <cmath>
 #include <functional>
 #include <iostream>
@@ -12,10 +13,13 @@
 
 #include "CLI/CLI.hpp"
 #include "common/domain/uuid.h"
+#include "tools/hubctl/beschikking_commands.h"
 #include "tools/hubctl/commands.h"
 #include "tools/hubctl/exit_codes.h"
 #include "tools/hubctl/parse.h"
 #include "tools/hubctl/plan_commands.h"
+#include "tools/hubctl/audit_commands.h"
+#include "tools/hubctl/referral_commands.h"
 
 namespace {
 
@@ -53,13 +57,16 @@ constexpr char kFooter[] =
     "Environment: HUB_SERVER, HUB_TENANT, HUB_ORGANISATION, HUB_ROLE, HUB_USER, HUB_TIMEOUT, HUB_JSON\n"
     "set the options of the same name; an option on the command line wins.\n"
     "Options go anywhere after `hubctl`. After `regisseur assign`, --organisation and --user name the\n"
-    "regisseur, and after `plan directive issue`, --organisation names the bound organisation; give the\n"
-    "caller's before the subcommand (or through the environment).\n\n";
+    "regisseur, after `plan directive issue`, --organisation names the bound organisation, and after\n"
+    "`referral list`, --role is sender or receiver (the side of the referrals); give the caller's before\n"
+    "the subcommand (or through the environment).\n\n";
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"hubctl: command-line client of the hub's intake and plan services (development: plaintext, loopback)"};
+  CLI::App app{
+      "hubctl: command-line client of the hub's intake, plan, referral and beschikking services (development: "
+      "plaintext, loopback)"};
   app.footer(std::string(kFooter) + ExitCodeHelp());
   app.require_subcommand(1);
   // CLI11's usage errors start like every other hubctl error.
@@ -366,6 +373,408 @@ int main(int argc, char** argv) {
                              "continue after the page that printed this token");
   list_plans_cmd->add_flag("--all", list_plans_args.all, "follow the pages to the end and print one list");
 
+  // ---- referral
+  auto* referral = app.add_subcommand("referral", "warm handovers (warme overdracht) to another organisation: "
+                                                  "request, answer, meeting, handover dossier")
+                       ->require_subcommand(1);
+
+  RequestReferralArgs request_referral_args;
+  auto* request_referral_cmd =
+      referral->add_subcommand("request", "refer a person of the household to an organisation (social team)");
+  request_referral_cmd->add_option("--household", request_referral_args.household_id, "household id")->required();
+  request_referral_cmd->add_option("--person", request_referral_args.person_id,
+                                   "person id of the household member referred (as printed by melding register)")
+      ->required();
+  request_referral_cmd->add_option("--receiver", request_referral_args.receiver_organisation_id,
+                                   "the receiving organisation: work & income, a care provider or debt services")
+      ->required();
+  request_referral_cmd->add_flag("--consultation", request_referral_args.consultation,
+                                 "a consultation without transfer: the social team keeps the case (may name no "
+                                 "--category: an anonymous consultation)");
+  request_referral_cmd->add_option("--purpose", request_referral_args.purpose,
+                                   "exactly the purpose the resident consented to, e.g. \"warme overdracht\"")
+      ->required();
+  Repeatable(request_referral_cmd->add_option(
+      "--category", request_referral_args.data_categories,
+      "a category of data the receiver needs: CONTACT, HOUSEHOLD_COMPOSITION, TRIAGE, PLAN, FINANCIAL, MEDICAL or "
+      "JUDICIAL; repeatable; at least one unless --consultation"));
+  Repeatable(request_referral_cmd->add_option("--goal", request_referral_args.goal_ids,
+                                              "a goal of the household's open plan the referral serves; repeatable"));
+  request_referral_cmd->add_option("--reason", request_referral_args.reason,
+                                   "why the person is referred, in words (the receiver reads it)")
+      ->required();
+
+  ReferralArgs accept_referral_args;
+  auto* accept_referral_cmd = referral->add_subcommand("accept", "accept a referral addressed to you (the receiver)");
+  accept_referral_cmd->add_option("--household", accept_referral_args.household_id, "household id")->required();
+  accept_referral_cmd->add_option("--referral", accept_referral_args.referral_id, "referral id")->required();
+
+  CloseReferralArgs decline_referral_args;
+  auto* decline_referral_cmd =
+      referral->add_subcommand("decline", "decline a referral addressed to you (the receiver)");
+  decline_referral_cmd->add_option("--household", decline_referral_args.household_id, "household id")->required();
+  decline_referral_cmd->add_option("--referral", decline_referral_args.referral_id, "referral id")->required();
+  decline_referral_cmd->add_option("--reason", decline_referral_args.reason, "why, in words")->required();
+
+  ScheduleMeetingArgs meeting_args;
+  auto* meeting_cmd = referral->add_subcommand(
+      "meeting", "schedule (or move) the handover meeting of an accepted referral (sender or receiver)");
+  meeting_cmd->add_option("--household", meeting_args.household_id, "household id")->required();
+  meeting_cmd->add_option("--referral", meeting_args.referral_id, "referral id")->required();
+  meeting_cmd->add_option("--on", meeting_args.meeting_on,
+                          "the day sender, receiver and resident meet: today or later")
+      ->type_name("YYYY-MM-DD")
+      ->required()
+      ->check(Shape(ParseDate, ""));
+
+  ReferralArgs complete_handover_args;
+  auto* complete_handover_cmd = referral->add_subcommand(
+      "complete", "record the handover done, on or after the meeting day (sender or receiver)");
+  complete_handover_cmd->add_option("--household", complete_handover_args.household_id, "household id")->required();
+  complete_handover_cmd->add_option("--referral", complete_handover_args.referral_id, "referral id")->required();
+
+  CloseReferralArgs withdraw_referral_args;
+  auto* withdraw_referral_cmd =
+      referral->add_subcommand("withdraw", "withdraw a referral you sent (the social team)");
+  withdraw_referral_cmd->add_option("--household", withdraw_referral_args.household_id, "household id")->required();
+  withdraw_referral_cmd->add_option("--referral", withdraw_referral_args.referral_id, "referral id")->required();
+  withdraw_referral_cmd->add_option("--reason", withdraw_referral_args.reason, "why, in words")->required();
+
+  ShowDossierArgs dossier_args;
+  auto* dossier_cmd = referral->add_subcommand(
+      "dossier", "the handover dossier of an accepted referral: what the resident consented to share (the receiver)");
+  dossier_cmd->add_option("--household", dossier_args.household_id, "household id")->required();
+  dossier_cmd->add_option("--referral", dossier_args.referral_id, "referral id")->required();
+
+  ShowReferralsArgs show_referrals_args;
+  auto* show_referrals_cmd = referral->add_subcommand(
+      "show", "the referrals of a household (a receiver sees only those addressed to it)");
+  show_referrals_cmd->add_option("--household", show_referrals_args.household_id, "household id")->required();
+
+  ListReferralsArgs list_referrals_args;
+  std::string referral_role;
+  std::string referral_status;
+  auto* list_referrals_cmd = referral->add_subcommand(
+      "list", "the referrals your organisation sent (--role sender) or its inbox (--role receiver)");
+  list_referrals_cmd->add_option("--role", referral_role,
+                                 "sender (a social team: the referrals it sent) or receiver (the inbox); the "
+                                 "caller's own role goes before the subcommand")
+      ->required()
+      ->check(CLI::IsMember(Keys(ReferralRoleWords())));
+  list_referrals_cmd->add_option("--status", referral_status,
+                                 "requested, accepted, declined, expired, handover-meeting, completed or withdrawn "
+                                 "(default any)")
+      ->check(CLI::IsMember(Keys(ReferralStatusWords())));
+  list_referrals_cmd->add_flag("--overdue", list_referrals_args.overdue,
+                               "only referrals whose handover meeting day passed without the handover completed");
+  list_referrals_cmd->add_option("--page-size", list_referrals_args.page_size,
+                                 "at most this many per page (server default 50)")
+      ->check(CLI::Range(1, 500));
+  list_referrals_cmd->add_option("--page-token", list_referrals_args.page_token,
+                                 "continue after the page that printed this token");
+  list_referrals_cmd->add_flag("--all", list_referrals_args.all, "follow the pages to the end and print one list");
+
+  // ---- beschikking service: aanvraag, beschikking, toewijzing, zorg, wijziging, request, bezwaar,
+  // legacy, deadlines
+  const std::string law_help = "wmo, jeugdwet or participatiewet";
+  const std::string product_help =
+      "a product line: CODE,VOLUME,UNIT,FREQUENCY,START,END,zin:AGB_CODE or ...,pgb:BUDGET_EUR, then optionally "
+      ",EIGEN_BIJDRAGE_EUR (per month), ,replaces=TOEWIJZING_ID, ,reden=WORD; UNIT minute, hour, etmaal, dagdeel, "
+      "piece, euro or piece-effort; FREQUENCY per-day, per-week, per-month or whole-period; repeatable";
+  const std::string requested_product_help =
+      "the product asked for: CODE,VOLUME,UNIT,FREQUENCY,START,END (units and frequencies as for --product)";
+
+  auto* aanvraag = app.add_subcommand("aanvraag", "submit an aanvraag for a maatwerkvoorziening")
+                       ->require_subcommand(1);
+  SubmitAanvraagArgs submit_aanvraag_args;
+  std::string aanvraag_law;
+  auto* submit_aanvraag_cmd = aanvraag->add_subcommand(
+      "submit", "record an aanvraag and its legal deadline (Wmo 2 weeks, Jeugdwet/Participatiewet 8 weeks)");
+  submit_aanvraag_cmd->add_option("--household", submit_aanvraag_args.household_id, "household id")->required();
+  submit_aanvraag_cmd->add_option("--person", submit_aanvraag_args.person_id, "the member who applies (person id)")
+      ->required();
+  submit_aanvraag_cmd->add_option("--law", aanvraag_law, law_help)->required()->check(CLI::IsMember(Keys(LawWords())));
+  submit_aanvraag_cmd->add_option("--provision", submit_aanvraag_args.requested_provision,
+                                  "what the resident asks for, in words")
+      ->required();
+
+  // A decision as `beschikking issue` and `bezwaar decide` take it: outcome, motivation, products.
+  auto* beschikking = app.add_subcommand("beschikking", "issue and read beschikkingen (decision office)")
+                          ->require_subcommand(1);
+  IssueBeschikkingArgs issue_beschikking_args;
+  std::string issue_outcome;
+  std::string issue_motivation;
+  std::vector<std::string> issue_products;
+  auto* issue_beschikking_cmd = beschikking->add_subcommand(
+      "issue", "decide an open aanvraag or a provider's 315/317; every granted ZIN line becomes a toewijzing "
+               "(decision officer)");
+  issue_beschikking_cmd->add_option("--household", issue_beschikking_args.household_id, "household id")->required();
+  auto* issue_aanvraag =
+      issue_beschikking_cmd->add_option("--aanvraag", issue_beschikking_args.aanvraag_id, "the aanvraag decided");
+  auto* issue_request = issue_beschikking_cmd->add_option("--request", issue_beschikking_args.request_id,
+                                                          "the provider's 315/317 granted by this beschikking");
+  issue_aanvraag->excludes(issue_request);
+  issue_beschikking_cmd->add_option("--outcome", issue_outcome, "granted, partial or rejected")
+      ->required()
+      ->check(CLI::IsMember(Keys(OutcomeWords())));
+  issue_beschikking_cmd->add_option("--motivation", issue_motivation, "why, in words")->required();
+  Repeatable(issue_beschikking_cmd->add_option("--product", issue_products, product_help)
+                 ->type_name("CODE,VOLUME,UNIT,FREQUENCY,START,END,zin:AGB|pgb:EUR")
+                 ->check(Shape(ParseProduct, "")));
+
+  ShowBeschikkingenArgs show_beschikkingen_args;
+  auto* show_beschikkingen_cmd = beschikking->add_subcommand(
+      "show", "a household's aanvragen, beschikkingen, toewijzingen with their versions, requests and bezwaren "
+              "(a care provider sees only its own)");
+  show_beschikkingen_cmd->add_option("--household", show_beschikkingen_args.household_id, "household id")->required();
+
+  auto* toewijzing = app.add_subcommand("toewijzing", "correct a toewijzing; ask for one (315)")
+                         ->require_subcommand(1);
+  CorrectToewijzingArgs correct_args;
+  std::string correct_reden;
+  std::string correct_effective;
+  auto* correct_cmd = toewijzing->add_subcommand(
+      "correct", "administrative correction (administratieve-correctie, 14) or removal (verwijderd, 13) of a "
+                 "toewijzing, possibly retroactive (decision officer)");
+  correct_cmd->add_option("--household", correct_args.household_id, "household id")->required();
+  correct_cmd->add_option("--toewijzing", correct_args.toewijzing_id, "toewijzing id")->required();
+  correct_cmd->add_option("--ingangsdatum", correct_args.ingangsdatum, "the corrected first day")
+      ->type_name("YYYY-MM-DD")
+      ->required()
+      ->check(Shape(ParseDate, ""));
+  correct_cmd->add_option("--einddatum", correct_args.einddatum,
+                          "the corrected last day (verwijderd: equal to --ingangsdatum)")
+      ->type_name("YYYY-MM-DD")
+      ->required()
+      ->check(Shape(ParseDate, ""));
+  correct_cmd->add_option("--reden", correct_reden, "administratieve-correctie or verwijderd")
+      ->required()
+      ->check(CLI::IsMember(std::vector<std::string>{"administratieve-correctie", "verwijderd"}));
+  correct_cmd->add_option("--explanation", correct_args.explanation, "why, in words")->required();
+  correct_cmd->add_option("--effective", correct_effective,
+                          "when the correction takes effect, if not now (may lie in the past)")
+      ->type_name("RFC3339")
+      ->check(Shape(ParseMoment, ""));
+
+  RequestToewijzingArgs request_toewijzing_args;
+  std::string request_toewijzing_law;
+  std::string request_toewijzing_product;
+  std::string request_toewijzing_verwijzer;
+  auto* request_toewijzing_cmd = toewijzing->add_subcommand(
+      "request", "ask the municipality for a toewijzing (315; a care provider)");
+  request_toewijzing_cmd->add_option("--household", request_toewijzing_args.household_id, "household id")->required();
+  request_toewijzing_cmd->add_option("--person", request_toewijzing_args.person_id, "the member (person id)")
+      ->required();
+  request_toewijzing_cmd->add_option("--law", request_toewijzing_law, law_help)
+      ->required()
+      ->check(CLI::IsMember(Keys(LawWords())));
+  request_toewijzing_cmd->add_option("--product", request_toewijzing_product, requested_product_help)
+      ->type_name("CODE,VOLUME,UNIT,FREQUENCY,START,END")
+      ->required()
+      ->check(Shape(ParseRequestedProduct, ""));
+  request_toewijzing_cmd->add_option("--verwijzer", request_toewijzing_verwijzer,
+                                     "who referred the youth (required under the Jeugdwet): gemeente, huisarts, "
+                                     "jeugdarts, gecertificeerde-instelling, medisch-specialist, zelfverwijzer or "
+                                     "rechter")
+      ->check(CLI::IsMember(Keys(VerwijzerWords())));
+  request_toewijzing_cmd->add_option("--motivation", request_toewijzing_args.motivation, "why, in words");
+
+  auto* wijziging = app.add_subcommand("wijziging", "ask for a change of a toewijzing (317)")->require_subcommand(1);
+  RequestWijzigingArgs request_wijziging_args;
+  std::string request_wijziging_product;
+  auto* request_wijziging_cmd = wijziging->add_subcommand(
+      "request", "ask for a change of your own toewijzing in force (317; its care provider)");
+  request_wijziging_cmd->add_option("--household", request_wijziging_args.household_id, "household id")->required();
+  request_wijziging_cmd->add_option("--toewijzing", request_wijziging_args.toewijzing_id, "toewijzing id")
+      ->required();
+  request_wijziging_cmd->add_option("--product", request_wijziging_product, requested_product_help)
+      ->type_name("CODE,VOLUME,UNIT,FREQUENCY,START,END")
+      ->required()
+      ->check(Shape(ParseRequestedProduct, ""));
+  request_wijziging_cmd->add_option("--motivation", request_wijziging_args.motivation, "why, in words");
+
+  auto* provider_request = app.add_subcommand("request", "answer a provider's 315/317 (319)")->require_subcommand(1);
+  AnswerRequestArgs answer_request_args;
+  std::string request_answer;
+  auto* answer_request_cmd = provider_request->add_subcommand(
+      "answer", "answer a 315/317 with a 319: rejected, or in-onderzoek (opens an aanvraag due in 8 weeks); "
+                "grant one with `beschikking issue --request` (decision officer)");
+  answer_request_cmd->add_option("--household", answer_request_args.household_id, "household id")->required();
+  answer_request_cmd->add_option("--request", answer_request_args.request_id, "request id")->required();
+  answer_request_cmd->add_option("--answer", request_answer, "rejected or in-onderzoek")
+      ->required()
+      ->check(CLI::IsMember(Keys(RequestAnswerWords())));
+  answer_request_cmd->add_option("--motivation", answer_request_args.motivation, "why, in words")->required();
+
+  auto* zorg = app.add_subcommand("zorg", "report the start (305) and stop (307) of care (the care provider)")
+                   ->require_subcommand(1);
+  ReportStartZorgArgs start_zorg_args;
+  auto* start_zorg_cmd = zorg->add_subcommand("start", "report the start of delivery of your toewijzing (305)");
+  start_zorg_cmd->add_option("--household", start_zorg_args.household_id, "household id")->required();
+  start_zorg_cmd->add_option("--toewijzing", start_zorg_args.toewijzing_id, "toewijzing id")->required();
+  start_zorg_cmd->add_option("--on", start_zorg_args.start_date,
+                             "the actual first day of delivery: within the toewijzing, not in the future")
+      ->type_name("YYYY-MM-DD")
+      ->required()
+      ->check(Shape(ParseDate, ""));
+  ReportStopZorgArgs stop_zorg_args;
+  std::string stop_reason;
+  auto* stop_zorg_cmd = zorg->add_subcommand("stop", "report the stop of delivery of your toewijzing (307)");
+  stop_zorg_cmd->add_option("--household", stop_zorg_args.household_id, "household id")->required();
+  stop_zorg_cmd->add_option("--toewijzing", stop_zorg_args.toewijzing_id, "toewijzing id")->required();
+  stop_zorg_cmd->add_option("--on", stop_zorg_args.stop_date, "the last day of delivery")
+      ->type_name("YYYY-MM-DD")
+      ->required()
+      ->check(Shape(ParseDate, ""));
+  stop_zorg_cmd->add_option("--reason", stop_reason,
+                            "reden beeindiging (WMO588): overlijden, volgens-plan, tijdelijk, door-client, "
+                            "door-aanbieder, in-overleg-voortijdig, verhuizing, door-gemeente, wijzigingsverzoek, "
+                            "overstap-aanbieder or uitstroom-ander-domein")
+      ->required()
+      ->check(CLI::IsMember(Keys(RedenBeeindigingWords())));
+
+  auto* bezwaar = app.add_subcommand("bezwaar", "file and decide a bezwaar against a beschikking")
+                      ->require_subcommand(1);
+  FileBezwaarArgs file_bezwaar_args;
+  std::string bezwaar_received;
+  auto* file_bezwaar_cmd = bezwaar->add_subcommand(
+      "file", "file a bezwaar within the bezwaartermijn (social team for the resident, or the decision office)");
+  file_bezwaar_cmd->add_option("--household", file_bezwaar_args.household_id, "household id")->required();
+  file_bezwaar_cmd->add_option("--beschikking", file_bezwaar_args.beschikking_id, "the contested beschikking")
+      ->required();
+  file_bezwaar_cmd->add_option("--grounds", file_bezwaar_args.grounds, "the grounds, in words")->required();
+  file_bezwaar_cmd->add_option("--received", bezwaar_received,
+                               "when the bezwaar was received, if not now (a paper bezwaar registered later)")
+      ->type_name("RFC3339")
+      ->check(Shape(ParseMoment, ""));
+
+  DecideBezwaarArgs decide_bezwaar_args;
+  std::string bezwaar_decision;
+  std::string new_outcome;
+  std::string new_motivation;
+  std::vector<std::string> new_products;
+  auto* decide_bezwaar_cmd = bezwaar->add_subcommand(
+      "decide", "decide a bezwaar: well-founded with a new beschikking (--new-outcome ...), or unfounded "
+                "(decision officer)");
+  decide_bezwaar_cmd->add_option("--household", decide_bezwaar_args.household_id, "household id")->required();
+  decide_bezwaar_cmd->add_option("--bezwaar", decide_bezwaar_args.bezwaar_id, "bezwaar id")->required();
+  decide_bezwaar_cmd->add_option("--decision", bezwaar_decision, "well-founded or unfounded")
+      ->required()
+      ->check(CLI::IsMember(Keys(BezwaarDecisionWords())));
+  decide_bezwaar_cmd->add_option("--motivation", decide_bezwaar_args.motivation, "why, in words")->required();
+  auto* new_outcome_option = decide_bezwaar_cmd->add_option(
+      "--new-outcome", new_outcome, "well-founded: the outcome of the new beschikking (granted, partial, rejected)")
+      ->check(CLI::IsMember(Keys(OutcomeWords())));
+  decide_bezwaar_cmd->add_option("--new-motivation", new_motivation, "well-founded: the new beschikking's motivation");
+  Repeatable(decide_bezwaar_cmd->add_option("--product", new_products, "well-founded: " + product_help)
+                 ->type_name("CODE,VOLUME,UNIT,FREQUENCY,START,END,zin:AGB|pgb:EUR")
+                 ->check(Shape(ParseProduct, "")));
+
+  auto* legacy = app.add_subcommand("legacy", "import an indication of the former system (overgangsrecht)")
+                     ->require_subcommand(1);
+  ImportLegacyArgs legacy_args;
+  std::string legacy_law;
+  std::vector<std::string> legacy_products;
+  auto* legacy_import_cmd = legacy->add_subcommand(
+      "import", "import a legacy indication, valid until its own end date (decision officer)");
+  legacy_import_cmd->add_option("--household", legacy_args.household_id, "household id")->required();
+  legacy_import_cmd->add_option("--person", legacy_args.person_id, "the member (person id)")->required();
+  legacy_import_cmd->add_option("--law", legacy_law, law_help)->required()->check(CLI::IsMember(Keys(LawWords())));
+  legacy_import_cmd->add_option("--reference", legacy_args.legacy_reference,
+                                "the former system's reference (once per household)")
+      ->required();
+  legacy_import_cmd->add_option("--decided-on", legacy_args.decided_on, "the day the former system decided")
+      ->type_name("YYYY-MM-DD")
+      ->required()
+      ->check(Shape(ParseDate, ""));
+  legacy_import_cmd->add_option("--valid-until", legacy_args.valid_until, "the indication's own end date")
+      ->type_name("YYYY-MM-DD")
+      ->required()
+      ->check(Shape(ParseDate, ""));
+  Repeatable(legacy_import_cmd->add_option("--product", legacy_products, product_help + " (at least one)")
+                 ->type_name("CODE,VOLUME,UNIT,FREQUENCY,START,END,zin:AGB|pgb:EUR")
+                 ->required()
+                 ->check(Shape(ParseProduct, "")));
+  legacy_import_cmd->add_option("--motivation", legacy_args.motivation, "why, in words");
+
+  auto* deadlines = app.add_subcommand("deadlines", "the tenant's open legal and standard deadlines")
+                        ->require_subcommand(1);
+  ListDeadlinesArgs list_deadlines_args;
+  std::string deadline_kind;
+  std::string deadline_state;
+  int32_t due_soon_days = 0;
+  auto* list_deadlines_cmd = deadlines->add_subcommand(
+      "list", "every open deadline with its state, by household then due date (a care provider sees its own)");
+  list_deadlines_cmd->add_option("--kind", deadline_kind,
+                                 "beschikking, start-message, request-answer or bezwaar-decision (default any)")
+      ->check(CLI::IsMember(Keys(DeadlineKindWords())));
+  list_deadlines_cmd->add_option("--state", deadline_state, "on-time, due-soon or overdue (default any)")
+      ->check(CLI::IsMember(Keys(DeadlineStateWords())));
+  auto* due_soon_option = list_deadlines_cmd->add_option(
+      "--due-soon-days", due_soon_days, "working days before the due date from which it is due-soon (server default 2)")
+      ->check(CLI::Range(0, 20));
+  list_deadlines_cmd->add_option("--household", list_deadlines_args.household_id, "only this household");
+  list_deadlines_cmd->add_option("--page-size", list_deadlines_args.page_size,
+                                 "at most this many per page (server default 50)")
+      ->check(CLI::Range(1, 500));
+  list_deadlines_cmd->add_option("--page-token", list_deadlines_args.page_token,
+                                 "continue after the page that printed this token");
+  list_deadlines_cmd->add_flag("--all", list_deadlines_args.all, "follow the pages to the end and print one list");
+
+  // ---- audit
+  auto* audit = app.add_subcommand("audit", "history and integrity for auditors: verify an export offline, export, "
+                                            "replay, time travel, the access log, the hash chains")
+                     ->require_subcommand(1);
+  AuditVerifyArgs verify_args;
+  auto* verify_cmd = audit->add_subcommand(
+      "verify", "verify an export file offline: hash chains, inclusion proofs, checkpoint signatures (no hub needed)");
+  verify_cmd->add_option("file", verify_args.file, "the export, as `audit export` wrote it")->required();
+  verify_cmd->add_option("--public-key", verify_args.public_key_hex,
+                         "the hub's Ed25519 public key in hex, as `audit key` or the audit service's start-up "
+                         "prints it (without it the export's own key is used, with a warning)");
+  AuditExportArgs export_args;
+  auto* export_cmd = audit->add_subcommand("export", "write a household's or the tenant's history with its checkpoints "
+                                                     "and proofs to a file");
+  auto* export_household = export_cmd->add_option("--household", export_args.household_id, "household id");
+  // Here --tenant names what to export, and the caller acts for that tenant (an auditor exports
+  // its own tenant only).
+  auto* export_tenant =
+      export_cmd->add_option("--tenant", export_args.tenant, "every household of this tenant (the caller's own)");
+  export_household->excludes(export_tenant);
+  export_cmd->add_option("-o,--output", export_args.output, "the file to write")->required();
+  AuditReplayArgs replay_args;
+  auto* replay_cmd = audit->add_subcommand("replay", "every event of a household across services, in causal order");
+  replay_cmd->add_option("--household", replay_args.household_id, "household id")->required();
+  replay_cmd->add_option("--until", replay_args.until, "only events recorded at or before this moment")
+      ->type_name("RFC3339")
+      ->check(Shape(ParseMoment, ""));
+  AuditAsOfArgs as_of_args;
+  auto* as_of_cmd = audit->add_subcommand(
+      "as-of", "a household's state per service as the hub knew it at --record-time, and as valid at --valid-time");
+  as_of_cmd->add_option("--household", as_of_args.household_id, "household id")->required();
+  as_of_cmd->add_option("--record-time", as_of_args.record_time, "as the hub knew it then (default now)")
+      ->type_name("RFC3339")
+      ->check(Shape(ParseMoment, ""));
+  as_of_cmd->add_option("--valid-time", as_of_args.valid_time, "as it was valid then (default the record time)")
+      ->type_name("RFC3339")
+      ->check(Shape(ParseMoment, ""));
+  AuditAccessLogArgs access_log_args;
+  auto* access_log_cmd = audit->add_subcommand("access-log", "who processed a data subject's data (newest first)");
+  access_log_cmd->add_option("--subject", access_log_args.subject, "household or person id")->required();
+  access_log_cmd->add_flag("--resident-view", access_log_args.resident_view,
+                           "what the resident sees: oldest first, organisation, role and purpose, no users (the "
+                           "social team may ask only this)");
+  access_log_cmd->add_flag("--chronological", access_log_args.chronological, "oldest first");
+  access_log_cmd->add_option("--page-size", access_log_args.page_size, "at most this many per page (server default 50)")
+      ->check(CLI::Range(1, 500));
+  access_log_cmd->add_option("--page-token", access_log_args.page_token, "continue after the page that printed this");
+  access_log_cmd->add_flag("--all", access_log_args.all, "follow the pages to the end and print one list");
+  AuditChainStatusArgs chain_status_args;
+  auto* chain_status_cmd =
+      audit->add_subcommand("chain-status", "breaks found in any hash chain, and how far verification got");
+  chain_status_cmd->add_option("--topic", chain_status_args.topic, "only this topic's breaks");
+  auto* key_cmd = audit->add_subcommand("key", "the Ed25519 public key checkpoints are signed with");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -383,8 +792,10 @@ int main(int argc, char** argv) {
   if (expected_version_option->count() > 0) globals.expected_version = expected_version;
   for (const auto& text : min_positions) globals.min_positions.push_back(*ParsePosition(text));
 
-  const bool is_read =
-      list_cmd->parsed() || show_cmd->parsed() || list_plans_cmd->parsed() || show_plan_cmd->parsed();
+  const bool is_read = list_cmd->parsed() || show_cmd->parsed() || list_plans_cmd->parsed() ||
+                       show_plan_cmd->parsed() || dossier_cmd->parsed() || show_referrals_cmd->parsed() ||
+                       list_referrals_cmd->parsed() || show_beschikkingen_cmd->parsed() ||
+                       list_deadlines_cmd->parsed();
   if (is_read && globals.expected_version) {
     return UsageError("--expected-version applies to commands that change a household, not to reads");
   }
@@ -396,6 +807,13 @@ int main(int argc, char** argv) {
   }
   if (list_plans_cmd->parsed() && min_position_option->count() > 0) {
     return UsageError("--min-position: plan list does not wait for positions; plan show does");
+  }
+  if (list_referrals_cmd->parsed() && min_position_option->count() > 0) {
+    return UsageError("--min-position: referral list always reads everything the hub has appended");
+  }
+
+  if (list_deadlines_cmd->parsed() && min_position_option->count() > 0) {
+    return UsageError("--min-position: deadlines list always reads everything the hub has appended");
   }
 
   if (register_cmd->parsed()) {
@@ -454,6 +872,133 @@ int main(int argc, char** argv) {
   if (list_plans_cmd->parsed()) {
     if (!plan_status.empty()) list_plans_args.status = PlanStatusWords().at(plan_status);
     return ListPlans(globals, list_plans_args);
+  }
+
+  if (request_referral_cmd->parsed()) {
+    // referral.proto: only a consultation may name no data categories.
+    if (request_referral_args.data_categories.empty() && !request_referral_args.consultation) {
+      return UsageError("--category: give at least one (only a --consultation may name none)");
+    }
+    return RequestReferral(globals, request_referral_args);
+  }
+  if (accept_referral_cmd->parsed()) return AcceptReferral(globals, accept_referral_args);
+  if (decline_referral_cmd->parsed()) return DeclineReferral(globals, decline_referral_args);
+  if (meeting_cmd->parsed()) return ScheduleHandoverMeeting(globals, meeting_args);
+  if (complete_handover_cmd->parsed()) return CompleteHandover(globals, complete_handover_args);
+  if (withdraw_referral_cmd->parsed()) return WithdrawReferral(globals, withdraw_referral_args);
+  if (dossier_cmd->parsed()) return ShowDossier(globals, dossier_args);
+  if (show_referrals_cmd->parsed()) return ShowReferrals(globals, show_referrals_args);
+  if (list_referrals_cmd->parsed()) {
+    list_referrals_args.role = ReferralRoleWords().at(referral_role);
+    if (!referral_status.empty()) list_referrals_args.status = ReferralStatusWords().at(referral_status);
+    return ListReferrals(globals, list_referrals_args);
+  }
+  // What a decision takes: an outcome word, a motivation and product lines, all validated above.
+  auto decision_of = [](const std::string& outcome, const std::string& motivation,
+                        const std::vector<std::string>& products) {
+    hub::v1::DecisionInput decision;
+    decision.set_outcome(OutcomeWords().at(outcome));
+    decision.set_motivation(motivation);
+    for (const auto& text : products) *decision.add_products() = *ParseProduct(text);
+    return decision;
+  };
+  if (submit_aanvraag_cmd->parsed()) {
+    submit_aanvraag_args.law = LawWords().at(aanvraag_law);
+    return SubmitAanvraag(globals, submit_aanvraag_args);
+  }
+  if (issue_beschikking_cmd->parsed()) {
+    if (issue_beschikking_args.aanvraag_id.empty() == issue_beschikking_args.request_id.empty()) {
+      return UsageError("beschikking issue: give --aanvraag or --request, exactly one");
+    }
+    // beschikking.proto: GRANTED and PARTIAL grant at least one product, REJECTED none.
+    if (issue_outcome == "rejected" && !issue_products.empty()) {
+      return UsageError("--product: a rejected beschikking grants no products");
+    }
+    if (issue_outcome != "rejected" && issue_products.empty()) {
+      return UsageError("--product: a " + issue_outcome + " beschikking grants at least one product");
+    }
+    issue_beschikking_args.decision = decision_of(issue_outcome, issue_motivation, issue_products);
+    return IssueBeschikking(globals, issue_beschikking_args);
+  }
+  if (show_beschikkingen_cmd->parsed()) return ShowBeschikkingen(globals, show_beschikkingen_args);
+  if (correct_cmd->parsed()) {
+    correct_args.reden = RedenWijzigingWords().at(correct_reden);
+    if (!correct_effective.empty()) correct_args.occurred_at = *ParseMoment(correct_effective);
+    return CorrectToewijzing(globals, correct_args);
+  }
+  if (request_toewijzing_cmd->parsed()) {
+    request_toewijzing_args.law = LawWords().at(request_toewijzing_law);
+    request_toewijzing_args.product = *ParseRequestedProduct(request_toewijzing_product);
+    if (!request_toewijzing_verwijzer.empty()) {
+      request_toewijzing_args.verwijzer = VerwijzerWords().at(request_toewijzing_verwijzer);
+    }
+    return RequestToewijzing(globals, request_toewijzing_args);
+  }
+  if (request_wijziging_cmd->parsed()) {
+    request_wijziging_args.product = *ParseRequestedProduct(request_wijziging_product);
+    return RequestWijziging(globals, request_wijziging_args);
+  }
+  if (answer_request_cmd->parsed()) {
+    answer_request_args.answer = RequestAnswerWords().at(request_answer);
+    return AnswerRequest(globals, answer_request_args);
+  }
+  if (start_zorg_cmd->parsed()) return ReportStartZorg(globals, start_zorg_args);
+  if (stop_zorg_cmd->parsed()) {
+    stop_zorg_args.reason = RedenBeeindigingWords().at(stop_reason);
+    return ReportStopZorg(globals, stop_zorg_args);
+  }
+  if (file_bezwaar_cmd->parsed()) {
+    if (!bezwaar_received.empty()) file_bezwaar_args.occurred_at = *ParseMoment(bezwaar_received);
+    return FileBezwaar(globals, file_bezwaar_args);
+  }
+  if (decide_bezwaar_cmd->parsed()) {
+    decide_bezwaar_args.decision = BezwaarDecisionWords().at(bezwaar_decision);
+    const bool well_founded = decide_bezwaar_args.decision == hub::v1::BEZWAAR_DECISION_WELL_FOUNDED;
+    const bool new_given = new_outcome_option->count() > 0 || !new_motivation.empty() || !new_products.empty();
+    // beschikking.proto: WELL_FOUNDED needs the new beschikking, UNFOUNDED must not have one.
+    if (well_founded && (new_outcome.empty() || new_motivation.empty())) {
+      return UsageError("bezwaar decide: well-founded needs the new beschikking: --new-outcome and --new-motivation");
+    }
+    if (!well_founded && new_given) {
+      return UsageError("bezwaar decide: unfounded takes no --new-outcome, --new-motivation or --product");
+    }
+    if (well_founded) decide_bezwaar_args.new_decision = decision_of(new_outcome, new_motivation, new_products);
+    return DecideBezwaar(globals, decide_bezwaar_args);
+  }
+  if (legacy_import_cmd->parsed()) {
+    legacy_args.law = LawWords().at(legacy_law);
+    for (const auto& text : legacy_products) legacy_args.products.push_back(*ParseProduct(text));
+    return ImportLegacyIndication(globals, legacy_args);
+  }
+  if (list_deadlines_cmd->parsed()) {
+    if (!deadline_kind.empty()) list_deadlines_args.kind = DeadlineKindWords().at(deadline_kind);
+    if (!deadline_state.empty()) list_deadlines_args.state = DeadlineStateWords().at(deadline_state);
+    if (due_soon_option->count() > 0) list_deadlines_args.due_soon_working_days = due_soon_days;
+    return ListDeadlines(globals, list_deadlines_args);
+  }
+
+  if (audit->parsed()) {
+    if (globals.expected_version || request_id_option->count() > 0 || min_position_option->count() > 0) {
+      return UsageError("--expected-version, --request-id and --min-position do not apply to audit commands");
+    }
+    if (verify_cmd->parsed()) return AuditVerify(globals, verify_args);
+    if (export_cmd->parsed()) {
+      if (export_args.household_id.empty() == export_args.tenant.empty()) {
+        return UsageError("audit export: give --household or --tenant");
+      }
+      if (!export_args.tenant.empty()) {
+        if (app.get_option("--tenant")->count() > 0 && identity.tenant != export_args.tenant) {
+          return UsageError("audit export: --tenant names the tenant you act for; give it once");
+        }
+        identity.tenant = export_args.tenant;
+      }
+      return AuditExport(globals, export_args);
+    }
+    if (replay_cmd->parsed()) return AuditReplay(globals, replay_args);
+    if (as_of_cmd->parsed()) return AuditAsOf(globals, as_of_args);
+    if (access_log_cmd->parsed()) return AuditAccessLog(globals, access_log_args);
+    if (chain_status_cmd->parsed()) return AuditChainStatus(globals, chain_status_args);
+    if (key_cmd->parsed()) return AuditKey(globals);
   }
   return UsageError("no command given");  // unreachable: require_subcommand(1) on every level
 }

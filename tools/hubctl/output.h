@@ -9,8 +9,10 @@
 #include <string>
 
 #include "google/protobuf/message.h"
+#include "hub/v1/beschikking.pb.h"
 #include "hub/v1/intake.pb.h"
 #include "hub/v1/plan.pb.h"
+#include "hub/v1/referral.pb.h"
 #include "tools/hubctl/client.h"
 
 namespace hub::hubctl {
@@ -32,6 +34,25 @@ void PrintText(const hub::v1::EscalateToProcesregieReply& reply, std::ostream& o
 void PrintText(const hub::v1::IssueDirectiveReply& reply, std::ostream& out);
 void PrintText(const hub::v1::PlanView& plan, std::ostream& out);
 void PrintText(const hub::v1::ListPlansResponse& page, std::ostream& out);
+
+// ReferralService replies (referral.proto): a request's result with the referral id and answer due,
+// the handover dossier section by section, a household's referrals, a list of referrals.
+void PrintText(const hub::v1::RequestReferralReply& reply, std::ostream& out);
+void PrintText(const hub::v1::HandoverDossier& dossier, std::ostream& out);
+void PrintText(const hub::v1::HouseholdReferrals& referrals, std::ostream& out);
+void PrintText(const hub::v1::ListReferralsResponse& page, std::ostream& out);
+
+// BeschikkingService replies (beschikking.proto): each command's result with its new ids and due
+// dates, a household's aanvragen, beschikkingen, toewijzingen (with every version), requests and
+// bezwaren, a list of deadlines.
+void PrintText(const hub::v1::SubmitAanvraagReply& reply, std::ostream& out);
+void PrintText(const hub::v1::IssueBeschikkingReply& reply, std::ostream& out);
+void PrintText(const hub::v1::ProviderRequestReply& reply, std::ostream& out);
+void PrintText(const hub::v1::AnswerRequestReply& reply, std::ostream& out);
+void PrintText(const hub::v1::FileBezwaarReply& reply, std::ostream& out);
+void PrintText(const hub::v1::DecideBezwaarReply& reply, std::ostream& out);
+void PrintText(const hub::v1::BeschikkingenView& view, std::ostream& out);
+void PrintText(const hub::v1::ListDeadlinesResponse& page, std::ostream& out);
 
 // "hubctl: <CODE>: <message>", then "  field: ..." and "  reason: ..." when the server sent them.
 void PrintError(const CallResult& result, std::ostream& err);

@@ -1,6 +1,6 @@
 // The few hubctl arguments that carry structure in one string: a person ("BSN,DATE,NAME,RELATION"),
 // a ZRM score ("DOMAIN=SCORE"), a log position ("topic:partition:offset"), a civil date, a plan goal,
-// and the words for the enums of a melding and a plan. Parsed here, apart from the CLI wiring, so the
+// and the words for the enums of a melding, a plan and a referral. Parsed here, apart from the CLI wiring, so the
 // rules are unit-tested.
 //
 // Only the shape is checked. Whether a BSN passes the elfproef, a life domain exists or a score lies
@@ -15,8 +15,10 @@
 #include "absl/status/statusor.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "hub/v1/common.pb.h"
+#include "hub/v1/beschikking.pb.h"
 #include "hub/v1/intake.pb.h"
 #include "hub/v1/plan.pb.h"
+#include "hub/v1/referral.pb.h"
 
 namespace hub::hubctl {
 
@@ -47,6 +49,45 @@ const std::map<std::string, hub::v1::SupportTier>& SupportTierWords();          
 const std::map<std::string, hub::v1::GoalProgress>& GoalProgressWords();          // not-started ... achieved
 const std::map<std::string, hub::v1::EscalationReason>& EscalationReasonWords();  // stuck, conflict, safety
 const std::map<std::string, hub::v1::PlanStatus>& PlanStatusWords();              // draft ... closed
+
+// The words for the enums of a referral (proto/hub/v1/referral.proto, referral_events.proto), e.g.
+// "handover-meeting" -> REFERRAL_STATUS_HANDOVER_MEETING. Every value but UNSPECIFIED has one.
+const std::map<std::string, hub::v1::ReferralStatus>& ReferralStatusWords();  // requested ... withdrawn
+const std::map<std::string, hub::v1::ReferralRole>& ReferralRoleWords();      // sender, receiver
+// Output only (no option takes it): how a referral list names the receiving side.
+const std::map<std::string, hub::v1::ReceiverKind>& ReceiverKindWords();      // work-and-income ... consultation
+
+// The words for the enums of the beschikking service (proto/hub/v1/beschikking.proto,
+// beschikking_events.proto), e.g. "per-week" -> FREQUENCY_PER_WEEK. Every value but UNSPECIFIED has one.
+const std::map<std::string, hub::v1::Law>& LawWords();                                // wmo, jeugdwet, participatiewet
+const std::map<std::string, hub::v1::BeschikkingOutcome>& OutcomeWords();             // granted, partial, rejected
+const std::map<std::string, hub::v1::Unit>& UnitWords();                              // minute ... piece-effort
+const std::map<std::string, hub::v1::Frequency>& FrequencyWords();                    // per-day ... whole-period
+const std::map<std::string, hub::v1::RedenWijziging>& RedenWijzigingWords();          // verkorting ... verwijderd
+const std::map<std::string, hub::v1::RedenBeeindiging>& RedenBeeindigingWords();      // volgens-plan ...
+const std::map<std::string, hub::v1::Verwijzer>& VerwijzerWords();                    // huisarts ...
+const std::map<std::string, hub::v1::RequestAnswer>& RequestAnswerWords();            // rejected, in-onderzoek
+const std::map<std::string, hub::v1::BezwaarDecision>& BezwaarDecisionWords();        // well-founded, unfounded
+const std::map<std::string, hub::v1::DeadlineKind>& DeadlineKindWords();              // beschikking ...
+const std::map<std::string, hub::v1::DeadlineState>& DeadlineStateWords();            // on-time, due-soon, overdue
+// Output only: a toewijzing's status, what a beschikking answers, how a product is delivered.
+const std::map<std::string, hub::v1::ToewijzingStatus>& ToewijzingStatusWords();      // active ... removed
+const std::map<std::string, hub::v1::BeschikkingOrigin>& OriginWords();               // aanvraag ... legacy
+const std::map<std::string, hub::v1::DeliveryForm>& DeliveryFormWords();              // zin, pgb
+
+// An amount in euros as the command line takes it ("125", "125.5", "125.50"), in euro cents.
+absl::StatusOr<int64_t> ParseEuroCents(const std::string& text);
+
+// A product line of a beschikking (`beschikking issue --product`, `bezwaar decide --product`,
+// `legacy import --product`):
+//   "CODE,VOLUME,UNIT,FREQUENCY,START,END,zin:AGB" or "...,pgb:BUDGET_EUR", then optionally
+//   ",EIGEN_BIJDRAGE_EUR" (per month) and any of ",replaces=TOEWIJZING_ID" and ",reden=WORD"
+//   (RedenWijzigingWords), e.g. "02A01,3,hour,per-week,2026-01-05,2026-12-31,zin:98001234".
+// Whether the code, unit and provider exist in the catalogue and the register is the hub's decision.
+absl::StatusOr<hub::v1::ProductInput> ParseProduct(const std::string& text);
+
+// A product as a provider asks for it (315, 317): "CODE,VOLUME,UNIT,FREQUENCY,START,END".
+absl::StatusOr<hub::v1::RequestedProduct> ParseRequestedProduct(const std::string& text);
 
 // A plan goal as `plan goal add` and `plan goal change` take it, before it becomes a GoalInput.
 struct GoalOptions {

@@ -1,7 +1,7 @@
 // What every hubctl subcommand does around its RPC, whichever service it calls: the command header
 // from the global options, the call, the reply printed as text or JSON (output.h), a failure printed
-// and turned into an exit code (exit_codes.h). commands.cc (intake) and plan_commands.cc (plan) share
-// it, so both services' commands behave alike.
+// and turned into an exit code (exit_codes.h). commands.cc (intake), plan_commands.cc (plan) and
+// referral_commands.cc (referral) share it, so every service's commands behave alike.
 #pragma once
 
 #include <iostream>

@@ -458,5 +458,18 @@ TEST_F(IntakeServiceTest, OverdueMeldingenShowInTheDeadlineGauge) {
   EXPECT_EQ(gauge("hub_intake_meldingen_overdue"), 1);
 }
 
+TEST_F(IntakeServiceTest, TheSameRequestIdUsedForTwoTenantsIsTwoCommandsNotARetry) {
+  // FermWerk serves several municipalities; its request ids are unique only within each.
+  const Identity fermwerk_woerden{"GM0632", "fermwerk", "consulent", "u-fermwerk-1"};
+  const Identity fermwerk_oudewater{"GM0589", "fermwerk", "consulent", "u-fermwerk-1"};
+  const auto woerden = Register(Melding("fermwerk-42"), fermwerk_woerden);
+  auto request = Melding("fermwerk-42", {{"123456782", "2011-09-14"}});
+  request.set_tenant("GM0589");
+  const auto oudewater = Register(request, fermwerk_oudewater);
+  EXPECT_FALSE(oudewater.result().replayed());
+  EXPECT_FALSE(oudewater.result().household_id().empty());
+  EXPECT_NE(oudewater.result().household_id(), woerden.result().household_id());
+}
+
 }  // namespace
 }  // namespace hub::intake
