@@ -4,6 +4,7 @@
 #include <map>
 #include <tuple>
 
+#include "absl/strings/numbers.h"
 #include "common/audit/signed_messages.h"
 #include "common/es/envelope.h"
 #include "common/rpc/caller.h"
@@ -25,6 +26,13 @@ using service::Invalid;
 constexpr int32_t kExportFormatVersion = 1;
 
 absl::Status NoSuchHousehold() { return absl::NotFoundError("household_id: no household with this id in your tenant"); }
+
+// An id that is also part of an index key: CheckId, and never the key separator.
+absl::Status CheckKeyId(std::string_view field, const std::string& value) {
+  if (auto s = CheckId(field, value); !s.ok()) return s;
+  if (value.find(kSep) != std::string::npos) return Invalid(field, "contains a control character");
+  return absl::OkStatus();
+}
 
 int PageSize(const hub::v1::PageRequest& page) {
   return page.page_size() <= 0 ? 50 : std::min(page.page_size(), 500);
@@ -127,12 +135,8 @@ grpc::Status AuditService::ListCheckpoints(grpc::ServerContext* context, const h
       return Invalid("topic", "not a topic the audit service checkpoints");
     }
     int64_t after = -1;
-    if (!request->page().page_token().empty()) {
-      try {
-        after = std::stoll(request->page().page_token());
-      } catch (const std::exception&) {
-        return Invalid("page.page_token", "not a token from this list");
-      }
+    if (!request->page().page_token().empty() && !absl::SimpleAtoi(request->page().page_token(), &after)) {
+      return Invalid("page.page_token", "not a token from this list");
     }
     auto checkpoints = deps_.ledger->Checkpoints(request->topic(), request->partition());
     if (!checkpoints.ok()) return checkpoints.status();
@@ -190,7 +194,7 @@ grpc::Status AuditService::ReplayHousehold(grpc::ServerContext* context, const h
   auto handle = [&]() -> absl::Status {
     auto caller = Auditor(context, "replay a household");
     if (!caller.ok()) return caller.status();
-    if (auto s = CheckId("household_id", request->household_id()); !s.ok()) return s;
+    if (auto s = CheckKeyId("household_id", request->household_id()); !s.ok()) return s;
     if (auto s = deps_.runner->CatchUp(DeadlineOf(context)); !s.ok()) return s;
     if (auto s = CheckHousehold(*caller, request->household_id()); !s.ok()) return s;
     std::optional<int64_t> up_to;
@@ -222,7 +226,7 @@ grpc::Status AuditService::GetHouseholdAsOf(grpc::ServerContext* context,
   auto handle = [&]() -> absl::Status {
     auto caller = Auditor(context, "read a household's history");
     if (!caller.ok()) return caller.status();
-    if (auto s = CheckId("household_id", request->household_id()); !s.ok()) return s;
+    if (auto s = CheckKeyId("household_id", request->household_id()); !s.ok()) return s;
     google::protobuf::Timestamp record_time = request->record_time();
     if (!request->has_record_time()) es::ToTimestamp(deps_.clock->Now(), &record_time);
     const google::protobuf::Timestamp valid_time = request->has_valid_time() ? request->valid_time() : record_time;
@@ -346,7 +350,7 @@ grpc::Status AuditService::ExportHistory(grpc::ServerContext* context, const hub
         break;
       }
       case hub::v1::ExportHistoryRequest::kHouseholdId: {
-        if (auto s = CheckId("household_id", request->household_id()); !s.ok()) return s;
+        if (auto s = CheckKeyId("household_id", request->household_id()); !s.ok()) return s;
         if (auto s = deps_.runner->CatchUp(DeadlineOf(context)); !s.ok()) return s;
         if (auto s = CheckHousehold(*caller, request->household_id()); !s.ok()) return s;
         header.set_household_id(request->household_id());
@@ -380,7 +384,7 @@ grpc::Status AuditService::GetAccessLog(grpc::ServerContext* context, const hub:
     } else if (auto s = Allow(*caller, {OrganisationKind::kAuditor}, "read the access log"); !s.ok()) {
       return s;
     }
-    if (auto s = CheckId("data_subject_id", request->data_subject_id()); !s.ok()) return s;
+    if (auto s = CheckKeyId("data_subject_id", request->data_subject_id()); !s.ok()) return s;
     if (auto s = deps_.runner->CatchUp(DeadlineOf(context)); !s.ok()) return s;
     auto page = deps_.access->Page({.data_subject_id = request->data_subject_id(),
                                     .tenant = caller->tenant,

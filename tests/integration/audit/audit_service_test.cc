@@ -171,12 +171,13 @@ class AuditServiceTest : public ::testing::Test {
     plan_.reset();
     intake_.reset();
     channel_.reset();
+    // The modules go before the host: their metrics live in the host's registry.
     if (host_) host_->Shutdown();
-    host_.reset();
     audit_module_.reset();
     referral_module_.reset();
     plan_module_.reset();
     intake_module_.reset();
+    host_.reset();
   }
 
   std::unique_ptr<grpc::ClientContext> Context(const Identity& who) {

@@ -158,10 +158,11 @@ class PlanServiceTest : public ::testing::Test {
     plan_.reset();
     intake_.reset();
     channel_.reset();
+    // The modules go before the host: their metrics live in the host's registry.
     if (host_) host_->Shutdown();
-    host_.reset();
     plan_module_.reset();
     intake_module_.reset();
+    host_.reset();
     log_.reset();
   }
 
