@@ -35,6 +35,20 @@ absl::Status CheckId(std::string_view field, const std::string& value) {
   return absl::OkStatus();
 }
 
+absl::Status CheckText(std::string_view field, const std::string& value, bool required) {
+  constexpr size_t kMaxText = 20'000;
+  if (required && value.empty()) return Invalid(field, "must not be empty");
+  if (value.size() > kMaxText) return Invalid(field, fmt::format("longer than {} characters", kMaxText));
+  return absl::OkStatus();
+}
+
+std::string OpenOrEmpty(crypto::KeyStore& keys, std::string_view tenant, const hub::v1::SealedValue& sealed,
+                        std::string_view associated_data) {
+  if (sealed.ciphertext().empty()) return {};
+  auto plain = keys.OpenFrom(tenant, sealed, associated_data);
+  return plain.ok() ? *plain : std::string();
+}
+
 steady_clock::time_point DeadlineOf(const grpc::ServerContext* context) {
   const auto deadline = context->deadline();
   const auto now = system_clock::now();

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -15,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/config/register.h"
+#include "common/crypto/key_store.h"
 #include "common/es/clock.h"
 #include "common/es/command_handler.h"
 #include "common/es/projection_runner.h"
@@ -36,6 +38,14 @@ absl::Status Allow(const rpc::Caller& caller, std::initializer_list<config::Orga
 // A non-empty id of at most 128 characters.
 absl::Status CheckId(std::string_view field, const std::string& value);
 
+// Free text of at most 20,000 characters; empty only when not `required`.
+absl::Status CheckText(std::string_view field, const std::string& value, bool required);
+
+// A sealed value opened for one reply: empty when nothing was sealed or the key was erased
+// (crypto-shredding shows as an empty field, not as an error).
+std::string OpenOrEmpty(crypto::KeyStore& keys, std::string_view tenant, const hub::v1::SealedValue& sealed,
+                        std::string_view associated_data);
+
 // The call's deadline on the steady clock; a missing ("infinite") deadline becomes 30 seconds.
 std::chrono::steady_clock::time_point DeadlineOf(const grpc::ServerContext* context);
 
@@ -49,6 +59,20 @@ std::vector<log::Position> Positions(const google::protobuf::RepeatedPtrField<hu
 
 // Fills a CommandReply from what a command appended (or, on a retry, had appended).
 void FillReply(const es::CommandOutcome& outcome, hub::v1::CommandReply* reply);
+
+// Runs a command through its handler and fills the CommandReply; `on_appended` (may be empty) hears
+// how many events a first run appended (not a retry).
+template <class Handler, class Command>
+absl::StatusOr<es::CommandOutcome> RunCommand(Handler& handler, const es::CommandContext& context,
+                                              const Command& command,
+                                              const std::function<void(size_t)>& on_appended,
+                                              hub::v1::CommandReply* reply) {
+  auto outcome = handler.Execute(context, command);
+  if (!outcome.ok()) return outcome.status();
+  if (!outcome->replayed && on_appended) on_appended(outcome->events.size());
+  FillReply(*outcome, reply);
+  return outcome;
+}
 
 // Who is calling, and the context its command runs in.
 struct PreparedCommand {

@@ -17,12 +17,12 @@ namespace {
 using config::OrganisationKind;
 using service::Allow;
 using service::CheckId;
+using service::CheckText;
 using service::DeadlineOf;
 using service::FillReply;
 using service::Invalid;
 using service::Positions;
 
-constexpr size_t kMaxText = 20'000;
 constexpr int kMaxProductLines = 50;
 // Attempts to find free toewijzingnummers before giving up; with random 8-digit candidates a
 // second attempt is already rare.
@@ -52,11 +52,6 @@ absl::StatusOr<domain::Date> ParseDate(std::string_view field, const std::string
   return *date;
 }
 
-absl::Status CheckText(std::string_view field, const std::string& value, bool required) {
-  if (required && value.empty()) return Invalid(field, "must not be empty");
-  if (value.size() > kMaxText) return Invalid(field, fmt::format("longer than {} characters", kMaxText));
-  return absl::OkStatus();
-}
 
 bool HasReason(const absl::Status& status, std::string_view reason) {
   const auto payload = status.GetPayload(es::kReasonPayloadUrl);  // absl::optional on Debian
@@ -197,11 +192,7 @@ absl::StatusOr<BeschikkingService::Call> BeschikkingService::Prepare(
 
 absl::StatusOr<es::CommandOutcome> BeschikkingService::Run(Call& call, const BeschikkingDecider::Command& command,
                                                            hub::v1::CommandReply* reply) {
-  auto outcome = deps_.handler->Execute(call.prepared.context, command);
-  if (!outcome.ok()) return outcome.status();
-  if (!outcome->replayed && deps_.on_appended) deps_.on_appended(outcome->events.size());
-  FillReply(*outcome, reply);
-  return outcome;
+  return service::RunCommand(*deps_.handler, call.prepared.context, command, deps_.on_appended, reply);
 }
 
 absl::StatusOr<es::CommandOutcome> BeschikkingService::RunAllocating(
@@ -639,10 +630,8 @@ grpc::Status BeschikkingService::GetBeschikkingen(grpc::ServerContext* context,
     auto summary = deps_.index->Summary(tenant, request->household_id());
     if (!summary.ok()) return summary.status();
     // Decrypted only for this reply; an erased key leaves the texts empty.
-    auto open = [&](const hub::v1::SealedValue& sealed, const std::string& aad) -> std::string {
-      if (sealed.ciphertext().empty()) return {};
-      auto plain = deps_.keys->OpenFrom(tenant, sealed, aad);
-      return plain.ok() ? *plain : std::string();
+    auto open = [&](const hub::v1::SealedValue& sealed, std::string_view aad) {
+      return service::OpenOrEmpty(*deps_.keys, tenant, sealed, aad);
     };
     const std::string today = domain::DutchDate(deps_.clock->Now()).ToString();
     reply->set_household_id(request->household_id());

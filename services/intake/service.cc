@@ -50,11 +50,7 @@ absl::StatusOr<IntakeService::Prepared> IntakeService::PrepareForHousehold(
 
 absl::StatusOr<es::CommandOutcome> IntakeService::Run(Prepared& prepared, const IntakeDecider::Command& command,
                                                       hub::v1::CommandReply* reply) {
-  auto outcome = deps_.handler->Execute(prepared.context, command);
-  if (!outcome.ok()) return outcome.status();
-  if (!outcome->replayed && deps_.on_appended) deps_.on_appended(outcome->events.size());
-  FillReply(*outcome, reply);
-  return outcome;
+  return service::RunCommand(*deps_.handler, prepared.context, command, deps_.on_appended, reply);
 }
 
 namespace {
@@ -330,10 +326,8 @@ grpc::Status IntakeService::GetHousehold(grpc::ServerContext* context, const hub
     reply->set_tenant(tenant);
     reply->set_version(loaded->version);
     // Decrypted only for this reply; a shredded key leaves the name empty.
-    auto open = [&](const hub::v1::SealedValue& sealed, std::string_view aad) -> std::string {
-      if (sealed.ciphertext().empty()) return {};
-      auto plain = deps_.keys->OpenFrom(tenant, sealed, aad);
-      return plain.ok() ? *plain : std::string();
+    auto open = [&](const hub::v1::SealedValue& sealed, std::string_view aad) {
+      return service::OpenOrEmpty(*deps_.keys, tenant, sealed, aad);
     };
     std::set<std::string> near_eighteen(state.latest_triage().near_eighteen_person_ids().begin(),
                                         state.latest_triage().near_eighteen_person_ids().end());

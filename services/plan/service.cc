@@ -16,12 +16,12 @@ namespace {
 using config::OrganisationKind;
 using service::Allow;
 using service::CheckId;
+using service::CheckText;
 using service::DeadlineOf;
 using service::FillReply;
 using service::Invalid;
 using service::Positions;
 
-constexpr size_t kMaxText = 20'000;
 
 // Associated data of each sealed text: a text moved to another field or goal does not open.
 std::string GoalResultAad(std::string_view goal_id) { return fmt::format("goal-result:{}", goal_id); }
@@ -38,11 +38,6 @@ absl::StatusOr<domain::Date> ParseDate(std::string_view field, const std::string
   return *date;
 }
 
-absl::Status CheckText(std::string_view field, const std::string& value, bool required) {
-  if (required && value.empty()) return Invalid(field, "must not be empty");
-  if (value.size() > kMaxText) return Invalid(field, fmt::format("longer than {} characters", kMaxText));
-  return absl::OkStatus();
-}
 
 // The organisation serves the tenant.
 bool KnownToTenant(const config::Register& organisations, std::string_view organisation_id, std::string_view tenant) {
@@ -95,11 +90,7 @@ absl::StatusOr<PlanService::Call> PlanService::Prepare(grpc::ServerContext* cont
 
 absl::StatusOr<es::CommandOutcome> PlanService::Run(Call& call, const PlanDecider::Command& command,
                                                     hub::v1::CommandReply* reply) {
-  auto outcome = deps_.handler->Execute(call.prepared.context, command);
-  if (!outcome.ok()) return outcome.status();
-  if (!outcome->replayed && deps_.on_appended) deps_.on_appended(outcome->events.size());
-  FillReply(*outcome, reply);
-  return outcome;
+  return service::RunCommand(*deps_.handler, call.prepared.context, command, deps_.on_appended, reply);
 }
 
 absl::StatusOr<hub::v1::SealedValue> PlanService::Seal(const Call& call, std::string_view text,
@@ -494,10 +485,8 @@ grpc::Status PlanService::GetPlan(grpc::ServerContext* context, const hub::v1::G
       }
     }
     // Decrypted only for this reply; an erased plan key leaves the texts empty.
-    auto open = [&](const hub::v1::SealedValue& sealed, const std::string& aad) -> std::string {
-      if (sealed.ciphertext().empty()) return {};
-      auto plain = deps_.keys->OpenFrom(tenant, sealed, aad);
-      return plain.ok() ? *plain : std::string();
+    auto open = [&](const hub::v1::SealedValue& sealed, std::string_view aad) {
+      return service::OpenOrEmpty(*deps_.keys, tenant, sealed, aad);
     };
     auto fill_goal = [&](const hub::v1::PlanGoal& g, hub::v1::GoalView* view) {
       view->set_goal_id(g.goal_id());

@@ -18,12 +18,12 @@ namespace {
 using config::OrganisationKind;
 using service::Allow;
 using service::CheckId;
+using service::CheckText;
 using service::DeadlineOf;
 using service::FillReply;
 using service::Invalid;
 using service::Positions;
 
-constexpr size_t kMaxText = 20'000;
 constexpr std::initializer_list<OrganisationKind> kTeam = {OrganisationKind::kSocialTeam};
 constexpr std::initializer_list<OrganisationKind> kReceivers = {
     OrganisationKind::kWorkAndIncome, OrganisationKind::kCareProvider, OrganisationKind::kDebtServices};
@@ -37,11 +37,6 @@ std::string ReasonAad(std::string_view referral_id) { return fmt::format("referr
 std::string ClosingAad(std::string_view referral_id) { return fmt::format("referral-closing:{}", referral_id); }
 std::string GoalResultAad(std::string_view goal_id) { return fmt::format("goal-result:{}", goal_id); }
 
-absl::Status CheckText(std::string_view field, const std::string& value) {
-  if (value.empty()) return Invalid(field, "must not be empty");
-  if (value.size() > kMaxText) return Invalid(field, fmt::format("longer than {} characters", kMaxText));
-  return absl::OkStatus();
-}
 
 Actor ActorOf(const rpc::Caller& caller) { return {caller.organisation_id, caller.role, caller.user_pseudonym}; }
 
@@ -87,11 +82,7 @@ absl::StatusOr<ReferralService::Call> ReferralService::Prepare(grpc::ServerConte
 
 absl::StatusOr<es::CommandOutcome> ReferralService::Run(Call& call, const ReferralDecider::Command& command,
                                                         hub::v1::CommandReply* reply) {
-  auto outcome = deps_.handler->Execute(call.prepared.context, command);
-  if (!outcome.ok()) return outcome.status();
-  if (!outcome->replayed && deps_.on_appended) deps_.on_appended(outcome->events.size());
-  FillReply(*outcome, reply);
-  return outcome;
+  return service::RunCommand(*deps_.handler, call.prepared.context, command, deps_.on_appended, reply);
 }
 
 absl::StatusOr<hub::v1::SealedValue> ReferralService::SealReason(const Call& call, const std::string& person_id,
@@ -130,7 +121,7 @@ grpc::Status ReferralService::RequestReferral(grpc::ServerContext* context,
     if (auto s = CheckId("person_id", request->person_id()); !s.ok()) return s;
     if (auto s = CheckId("receiver_organisation_id", request->receiver_organisation_id()); !s.ok()) return s;
     if (request->purpose().size() > 300) return Invalid("purpose", "longer than 300 characters");
-    if (auto s = CheckText("reason", request->reason()); !s.ok()) return s;
+    if (auto s = CheckText("reason", request->reason(), true); !s.ok()) return s;
     if (auto s = deps_.runner->CatchUp(call->prepared.context.deadline); !s.ok()) return s;
 
     auto facts = FactsOf(request->household_id(), caller.tenant);
@@ -210,7 +201,7 @@ grpc::Status ReferralService::DeclineReferral(grpc::ServerContext* context,
     auto call = Prepare(context, request->header(), request->household_id(), kReceivers, "decline a referral");
     if (!call.ok()) return call.status();
     if (auto s = CheckId("referral_id", request->referral_id()); !s.ok()) return s;
-    if (auto s = CheckText("reason", request->reason()); !s.ok()) return s;
+    if (auto s = CheckText("reason", request->reason(), true); !s.ok()) return s;
     auto person = PersonOf(*call, request->referral_id());
     if (!person.ok()) return person.status();
     auto reason = SealReason(*call, *person, request->reason(), ClosingAad(request->referral_id()));
@@ -275,7 +266,7 @@ grpc::Status ReferralService::WithdrawReferral(grpc::ServerContext* context,
     auto call = Prepare(context, request->header(), request->household_id(), kTeam, "withdraw a referral");
     if (!call.ok()) return call.status();
     if (auto s = CheckId("referral_id", request->referral_id()); !s.ok()) return s;
-    if (auto s = CheckText("reason", request->reason()); !s.ok()) return s;
+    if (auto s = CheckText("reason", request->reason(), true); !s.ok()) return s;
     auto person = PersonOf(*call, request->referral_id());
     if (!person.ok()) return person.status();
     auto reason = SealReason(*call, *person, request->reason(), ClosingAad(request->referral_id()));
@@ -362,10 +353,8 @@ grpc::Status ReferralService::GetHandoverDossier(grpc::ServerContext* context,
     const DossierScope scope = ScopeOfDossier(requested, consents, now_ts);
     auto shown = [&](std::string_view category) { return scope.shown.contains(category); };
     // Decrypted only for this reply; an erased key leaves the value empty.
-    auto open = [&](const hub::v1::SealedValue& sealed, std::string_view aad) -> std::string {
-      if (sealed.ciphertext().empty()) return {};
-      auto plain = deps_.keys->OpenFrom(tenant, sealed, aad);
-      return plain.ok() ? *plain : std::string();
+    auto open = [&](const hub::v1::SealedValue& sealed, std::string_view aad) {
+      return service::OpenOrEmpty(*deps_.keys, tenant, sealed, aad);
     };
 
     reply->set_household_id(request->household_id());
@@ -474,10 +463,8 @@ grpc::Status ReferralService::GetReferrals(grpc::ServerContext* context, const h
     const bool full = caller->organisation->kind == OrganisationKind::kSocialTeam;
     const std::string& tenant = caller->tenant;
     const domain::Date today = domain::DutchDate(deps_.clock->Now());
-    auto open = [&](const hub::v1::SealedValue& sealed, std::string_view aad) -> std::string {
-      if (sealed.ciphertext().empty()) return {};
-      auto plain = deps_.keys->OpenFrom(tenant, sealed, aad);
-      return plain.ok() ? *plain : std::string();
+    auto open = [&](const hub::v1::SealedValue& sealed, std::string_view aad) {
+      return service::OpenOrEmpty(*deps_.keys, tenant, sealed, aad);
     };
     reply->set_household_id(request->household_id());
     reply->set_tenant(tenant);
