@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "common/domain/date.h"
+#include "common/log/instrumented_log.h"
 #include "common/log/kafka_log.h"
 #include "common/service/access_writer.h"
 #include "common/log/rocks_log.h"
@@ -212,6 +213,22 @@ int Fail(std::string_view program, const absl::Status& status) {
   return 1;
 }
 
+namespace {
+
+// The host's access log writer, set once the real one can be opened. The real one appends through
+// the metered log, whose metrics live in the host's registry, and the host takes its access log
+// writer when it is constructed: this breaks the circle. Set before the host starts; never changed.
+class AccessWriterSlot final : public rpc::AccessLogWriter {
+ public:
+  void Set(std::unique_ptr<rpc::AccessLogWriter> writer) { writer_ = std::move(writer); }
+  absl::Status Write(hub::v1::AccessRecorded record) override { return writer_->Write(std::move(record)); }
+
+ private:
+  std::unique_ptr<rpc::AccessLogWriter> writer_;
+};
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<Process>> Boot(std::string_view program, const Settings& settings) {
   std::cerr << program << " starting with\n" << Describe(settings);
   if (auto status = CheckLogSettings(settings); !status.ok()) return status;
@@ -223,16 +240,20 @@ absl::StatusOr<std::unique_ptr<Process>> Boot(std::string_view program, const Se
   if (!master_key.ok()) return master_key.status();
   auto log = OpenLog(settings);
   if (!log.ok()) return log.status();
+  auto slot = std::make_unique<AccessWriterSlot>();
+  AccessWriterSlot* access_writer = slot.get();
   auto process = std::unique_ptr<Process>(new Process{settings, std::move(*organisations), std::move(*master_key),
-                                                      std::move(*log), *clock, nullptr, nullptr});
-  auto access_log = service::LogAccessWriter::Open(process->log.get(), &process->clock, std::string(program),
-                                                   settings.partitions);
-  if (!access_log.ok()) return access_log.status();
-  process->access_log = std::move(*access_log);
+                                                      nullptr, *clock, std::move(slot), nullptr});
   rpc::ServerHostOptions host_options = HostOptions(settings);
   host_options.access_log = process->access_log.get();
   host_options.resource = std::string(program);
   process->host = std::make_unique<rpc::ServerHost>(std::move(host_options));
+  // Every append of this process, the access log's included, is timed (hub_log_append_seconds).
+  process->log = std::make_unique<log::MeteredEventLog>(std::move(*log), process->host->registry());
+  auto access_log = service::LogAccessWriter::Open(process->log.get(), &process->clock, std::string(program),
+                                                   settings.partitions);
+  if (!access_log.ok()) return access_log.status();
+  access_writer->Set(std::move(*access_log));
   return process;
 }
 

@@ -77,6 +77,8 @@ struct Process {
   Settings settings;
   config::Register organisations;
   keys::MasterKey master_key;
+  // The log --log names, wrapped in a log::MeteredEventLog (hub_log_append_seconds on the host's
+  // registry). The backend itself, e.g. the KafkaLog the ownership gate needs: log::BackendOf(log).
   std::unique_ptr<log::EventLog> log;
   es::ShiftedClock clock;  // the system clock unless --clock-start
   // Every call to a hub service is recorded here (hub.access.events.v1) before it is answered.
@@ -84,8 +86,9 @@ struct Process {
   std::unique_ptr<rpc::ServerHost> host;
 };
 
-// Prints the configuration, then loads the register, the master key and the log and creates the
-// (not yet started) host. Any failure says what and where.
+// Prints the configuration, then loads the register, the master key and the log, creates the (not
+// yet started) host and meters the log's appends on the host's registry. Any failure says what and
+// where.
 absl::StatusOr<std::unique_ptr<Process>> Boot(std::string_view program, const Settings& settings);
 
 // Starts the host, marks `services` SERVING, prints where it listens, and serves until SIGINT or

@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 
+#include <set>
+
 #include "fmt/format.h"
 #include "rocksdb/utilities/write_batch_with_index.h"
 
@@ -274,14 +276,24 @@ std::map<log::TopicPartition, int64_t> ProjectionRunner::Checkpoints() const {
   return next_offsets_;
 }
 
-int64_t ProjectionRunner::Lag() const {
-  int64_t lag = 0;
+ProjectionRunner::LagReport ProjectionRunner::Lags() const {
+  LagReport report;
+  std::set<std::string> unknown;  // topics with a partition whose end could not be read
   for (const auto& [tp, next] : Checkpoints()) {
     auto end = log_->EndOffset(tp);
-    if (end.ok() && *end > next) lag += *end - next;
+    if (!end.ok()) {
+      unknown.insert(tp.topic);
+      continue;
+    }
+    const int64_t behind = *end > next ? *end - next : 0;
+    report.total += behind;
+    report.by_topic[tp.topic] += behind;
   }
-  return lag;
+  for (const auto& topic : unknown) report.by_topic.erase(topic);
+  return report;
 }
+
+int64_t ProjectionRunner::Lag() const { return Lags().total; }
 
 absl::Status ProjectionRunner::health() const {
   std::lock_guard lock(mu_);

@@ -63,7 +63,17 @@ class ProjectionRunner {
 
   // Next offset to apply per partition (what has been applied is everything before it).
   std::map<log::TopicPartition, int64_t> Checkpoints() const;
-  // Records behind the log's end, summed over partitions (for the projection-lag metric).
+  // Records between what the runner has applied and the log's end, from one reading of the ends.
+  struct LagReport {
+    // Summed over every partition followed (the projection-lag metric). A partition whose end
+    // cannot be read counts 0.
+    int64_t total = 0;
+    // Per followed topic, summed over its partitions (the consumer-lag metric). A topic with a
+    // partition whose end cannot be read (the log unreachable) is left out rather than guessed.
+    std::map<std::string, int64_t> by_topic;
+  };
+  LagReport Lags() const;
+  // Lags().total.
   int64_t Lag() const;
   // The error that stopped the runner, or OK.
   absl::Status health() const;

@@ -1,6 +1,7 @@
 #include "services/audit/module.h"
 
 #include <atomic>
+#include <filesystem>
 #include <iostream>
 #include <set>
 
@@ -9,6 +10,8 @@
 #include "common/crypto/signing.h"
 #include "common/es/enveloped_decider.h"
 #include "common/es/projection_runner.h"
+#include "common/log/instrumented_log.h"
+#include "common/log/kafka_log.h"
 #include "common/service/periodic.h"
 #include "common/store/store.h"
 #include "fmt/format.h"
@@ -18,6 +21,7 @@
 #include "services/audit/checkpointer.h"
 #include "services/audit/merkle_ledger.h"
 #include "services/audit/projection.h"
+#include "services/audit/report_service.h"
 #include "services/audit/service.h"
 
 namespace hub::audit {
@@ -27,6 +31,31 @@ constexpr auto kMetricsInterval = std::chrono::seconds(5);
 // Topics whose stream keys are not households: shared keys ("<tenant>/<key id>") and access
 // records (one stream per writing process).
 const std::set<std::string> kNotHouseholds = {"keys", "access"};
+
+// Marks a store whose report facts were folded from offset 0. A store made before the reports
+// existed (or whose rebuild was interrupted) lacks it and is rebuilt once.
+constexpr char kReportFactsMarker[] = "\x00report-facts-v1";
+
+bool HasMarker(store::Store& store) {
+  std::string value;
+  return store.db()->Get({}, store.family("audit_report_facts"), kReportFactsMarker, &value).ok();
+}
+
+absl::Status PutMarker(store::Store& store) {
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  return store::ToStatus(store.db()->Put(sync, store.family("audit_report_facts"), kReportFactsMarker, "1"),
+                         "report facts marker");
+}
+
+// Whether the store has applied anything yet (a fresh store folds the facts from offset 0 anyway).
+bool HasApplied(store::Store& store) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      store.db()->NewIterator({}, store.family(es::ProjectionRunner::CheckpointFamily())));
+  it->SeekToFirst();
+  return it->Valid();
+}
+
 }  // namespace
 
 std::vector<std::string> DefaultProducers() {
@@ -42,9 +71,12 @@ struct AuditModule::Parts {
   std::unique_ptr<MerkleLedger> ledger;
   std::unique_ptr<HouseholdIndex> households;
   std::unique_ptr<AccessIndex> access;
+  domain::WorkingDayCalendar calendar;
+  std::unique_ptr<ReportFactsIndex> report_facts;
   std::unique_ptr<es::ProjectionRunner> runner;
   std::unique_ptr<Checkpointer> checkpointer;
   std::unique_ptr<AuditService> grpc_service;
+  std::unique_ptr<ReportService> report_service;
 
   // Counting starts once the stored breaks have been added, so none is counted twice.
   std::atomic<bool> counting{false};
@@ -53,6 +85,7 @@ struct AuditModule::Parts {
   prometheus::Family<prometheus::Counter>* checkpoints = nullptr;
   prometheus::Family<prometheus::Gauge>* last_checkpoint = nullptr;
   prometheus::Gauge* projection_lag = nullptr;
+  std::unique_ptr<log::ConsumerLagGauge> consumer_lag;  // on Kafka only
   std::unique_ptr<service::Periodic> ticker;
   std::unique_ptr<service::Periodic> metrics_refresh;
 };
@@ -63,6 +96,7 @@ AuditModule::~AuditModule() {
   parts_->metrics_refresh.reset();
   parts_->ticker.reset();
   parts_->grpc_service.reset();
+  parts_->report_service.reset();
   parts_->checkpointer.reset();
   parts_->runner.reset();
 }
@@ -114,6 +148,10 @@ absl::StatusOr<std::unique_ptr<AuditModule>> AuditModule::Open(const AuditModule
                              .Help("Records in the log that a service's projections have not applied yet.")
                              .Register(registry)
                              .Add({{"service", "audit"}});
+    // The same lag per followed topic, on Kafka only: hub_kafka_consumer_lag_records.
+    if (dynamic_cast<log::KafkaLog*>(log::BackendOf(options.log)) != nullptr) {
+      p->consumer_lag = std::make_unique<log::ConsumerLagGauge>(registry, "audit");
+    }
   }
 
   ChainVerifierOptions chain_options;
@@ -139,15 +177,28 @@ absl::StatusOr<std::unique_ptr<AuditModule>> AuditModule::Open(const AuditModule
       MerkleLedgerOptions{.topics = checkpointed, .checkpoint_every = options.checkpoint_every});
   p->households = std::make_unique<HouseholdIndex>(household_topics);
   p->access = std::make_unique<AccessIndex>(kAccessTopic);
+  p->report_facts = std::make_unique<ReportFactsIndex>(household_topics, &p->calendar);
 
-  std::vector<es::Projection*> projections{p->chains.get(), p->ledger.get(), p->households.get(), p->access.get()};
+  std::vector<es::Projection*> projections{p->chains.get(), p->ledger.get(), p->households.get(), p->access.get(),
+                                           p->report_facts.get()};
   auto store = store::Store::Open(options.data_dir, es::ProjectionRunner::FamiliesFor(projections));
   if (!store.ok()) return store.status();
   p->store = std::move(*store);
   p->runner = std::make_unique<es::ProjectionRunner>(options.log, p->store.get(), projections,
                                                      es::ProjectionRunnerOptions{.name = "audit", .topics = p->topics});
+  const bool rebuild = !HasMarker(*p->store) && HasApplied(*p->store);
+  if (!rebuild) {
+    if (auto s = PutMarker(*p->store); !s.ok()) return s;
+  }
   if (auto s = p->runner->Start(); !s.ok()) return s;
+  if (rebuild) {
+    std::cerr << "audit: the report facts predate this store's history; rebuilding the audit projections" << std::endl;
+    if (auto s = p->runner->Rebuild(); !s.ok()) return s;
+  }
   if (auto s = p->runner->CatchUp(std::chrono::steady_clock::now() + std::chrono::minutes(10)); !s.ok()) return s;
+  if (rebuild) {
+    if (auto s = PutMarker(*p->store); !s.ok()) return s;
+  }
   if (p->breaks != nullptr) {
     p->counting = true;
     auto stored = p->chains->CountBreaks();
@@ -185,6 +236,11 @@ absl::StatusOr<std::unique_ptr<AuditModule>> AuditModule::Open(const AuditModule
                                                                      .signer = p->signer.get(),
                                                                      .clock = options.clock,
                                                                      .topics = p->topics});
+  p->report_service = std::make_unique<ReportService>(ReportDependencies{.organisations = options.organisations,
+                                                                         .facts = p->report_facts.get(),
+                                                                         .config = &p->options.reports,
+                                                                         .calendar = &p->calendar,
+                                                                         .clock = options.clock});
   std::cerr << "audit: checkpoints are signed with Ed25519 key " << p->signer->key_id() << ", public key "
             << crypto::ToHex(p->signer->public_key()) << std::endl;
 
@@ -201,18 +257,28 @@ absl::StatusOr<std::unique_ptr<AuditModule>> AuditModule::Open(const AuditModule
 
 absl::StatusOr<std::unique_ptr<AuditModule>> AuditModule::OpenIn(app::Process& process) {
   const app::Settings& settings = process.settings;
+  // The report schemes sit next to the organisations register.
+  const auto reports_path = std::filesystem::path(settings.organisations).parent_path() / "reports.json";
+  auto reports = ReportConfig::LoadFile(reports_path.string());
+  if (!reports.ok()) return reports.status();
   auto module = Open({.data_dir = settings.data_dir + "/audit",
                       .partitions = settings.partitions,
                       .log = process.log.get(),
                       .organisations = &process.organisations,
                       .master_key = &process.master_key,
                       .clock = &process.clock,
-                      .metrics = process.host->registry().get()});
-  if (module.ok()) process.host->AddService((*module)->service());
+                      .metrics = process.host->registry().get(),
+                      .reports = std::move(*reports)});
+  if (module.ok()) {
+    process.host->AddService((*module)->service());
+    process.host->AddService((*module)->report_service());
+  }
   return module;
 }
 
 grpc::Service* AuditModule::service() { return parts_->grpc_service.get(); }
+
+grpc::Service* AuditModule::report_service() { return parts_->report_service.get(); }
 
 absl::Status AuditModule::health() const { return parts_->runner->health(); }
 
@@ -234,7 +300,9 @@ const std::string& AuditModule::public_key() const { return parts_->signer->publ
 
 void AuditModule::RefreshMetrics() {
   if (parts_->options.metrics == nullptr) return;
-  parts_->projection_lag->Set(static_cast<double>(parts_->runner->Lag()));
+  const auto lag = parts_->runner->Lags();
+  parts_->projection_lag->Set(static_cast<double>(lag.total));
+  if (parts_->consumer_lag != nullptr) parts_->consumer_lag->Set(lag.by_topic);
   auto partitions = parts_->ledger->Partitions();
   if (!partitions.ok()) return;
   for (const auto& p : *partitions) {

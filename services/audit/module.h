@@ -1,8 +1,8 @@
 // AuditModule: the audit service wired up: its RocksDB store (chain heads and breaks, Merkle trees
 // and checkpoints, the household and access indexes), the projection runner over every followed
 // topic and the audit topic, the Ed25519 checkpoint key derived from the master key, the
-// checkpointer (due checkpoints every second, moved partitions every interval), the gRPC service
-// and its metrics. hubd (opened last) and the audit binary both host one.
+// checkpointer (due checkpoints every second, moved partitions every interval), the gRPC services
+// (AuditService and the policy reports' ReportService) and their metrics. hubd (opened last) and the audit binary both host one.
 //
 // Metrics: hub_audit_chain_breaks_total{topic,kind}, hub_audit_events_verified_total{topic},
 // hub_audit_checkpoints_total{topic}, hub_audit_last_checkpoint_offset{topic,partition},
@@ -26,6 +26,7 @@
 #include "common/log/event_log.h"
 #include "grpcpp/grpcpp.h"
 #include "prometheus/registry.h"
+#include "services/audit/report_config.h"
 
 namespace hub::audit {
 
@@ -53,6 +54,8 @@ struct AuditModuleOptions {
   std::chrono::milliseconds checkpoint_interval{60'000};
   // How often the checkpointer looks for due checkpoints and the interval (real time).
   std::chrono::milliseconds tick{1'000};
+  // The report schemes and suppression thresholds (OpenIn loads deploy/config/reports.json).
+  ReportConfig reports = ReportConfig::Default();
 };
 
 class AuditModule {
@@ -66,6 +69,8 @@ class AuditModule {
   ~AuditModule();
 
   grpc::Service* service();
+  // The ReportService (report.proto), served next to the AuditService.
+  grpc::Service* report_service();
   absl::Status health() const;
   // Waits until everything durable in the followed topics is verified and indexed.
   absl::Status CatchUp(std::chrono::steady_clock::time_point deadline);

@@ -6,6 +6,7 @@
 #include "common/store/store.h"
 #include "rocksdb/db.h"
 #include "services/audit/keys.h"
+#include "services/audit/report_facts.h"
 
 namespace hub::audit {
 namespace {
@@ -151,6 +152,51 @@ absl::StatusOr<AccessPage> AccessIndex::Page(const AccessQuery& query) const {
   }
   if (!it->status().ok()) return store::ToStatus(it->status(), "access log");
   return page;
+}
+
+void ReportFactsIndex::Bind(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& families) {
+  db_ = db;
+  facts_ = families.at(0);
+}
+
+absl::Status ReportFactsIndex::Apply(const es::LoggedEvent& event, es::ProjectionWriter& writer) {
+  if (!topics_.contains(event.record.topic)) return absl::OkStatus();
+  const auto& envelope = event.envelope;
+  if (envelope.household_id().empty()) return absl::OkStatus();
+  const std::string key = Join({envelope.tenant(), envelope.household_id()});
+  HouseholdReportFacts facts;
+  if (auto stored = writer.Get(facts_, key); stored.ok()) {
+    if (!facts.ParseFromString(*stored)) return absl::DataLossError("report facts do not parse");
+  } else if (stored.status().code() != absl::StatusCode::kNotFound) {
+    return stored.status();
+  }
+  const std::string before = facts.SerializeAsString();
+  FoldReportFacts(envelope, *calendar_, facts);
+  std::string after = facts.SerializeAsString();
+  if (after != before) writer.Put(facts_, key, std::move(after));
+  return absl::OkStatus();
+}
+
+absl::Status ReportFactsIndex::ForEachHousehold(const std::string& tenant,
+                                                const std::function<void(const HouseholdReportFacts&)>& visit) const {
+  const std::string prefix = Join({tenant, ""});
+  rocksdb::ReadOptions options;
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  options.snapshot = snapshot;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, facts_));
+  absl::Status status;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    HouseholdReportFacts facts;
+    if (!facts.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      status = absl::DataLossError("report facts do not parse");
+      break;
+    }
+    visit(facts);
+  }
+  if (status.ok() && !it->status().ok()) status = store::ToStatus(it->status(), "report facts");
+  it.reset();
+  db_->ReleaseSnapshot(snapshot);
+  return status;
 }
 
 }  // namespace hub::audit

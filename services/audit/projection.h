@@ -6,6 +6,9 @@
 // with one scan, and by tenant, topic, partition and offset for a tenant export. It stores
 // positions only: the events themselves are read back from the log.
 //
+// ReportFactsIndex keeps, per tenant and household, the facts the policy reports are made of
+// (report_facts.h), folded as the events arrive, so a report reads one value per household.
+//
 // AccessIndex keys every AccessRecorded of hub.access.events.v1 by data subject and start time.
 //
 // Both are deterministic; applied by the runner's thread; queries read committed state and are safe
@@ -20,6 +23,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/domain/calendar.h"
 #include "common/es/projection.h"
 #include "services/audit/audit_state.pb.h"
 
@@ -65,6 +69,27 @@ class HouseholdIndex final : public es::Projection {
   rocksdb::ColumnFamilyHandle* events_ = nullptr;      // household \x1f time(8) topic \x1f partition(4) offset(8)
   rocksdb::ColumnFamilyHandle* households_ = nullptr;  // household -> tenant
   rocksdb::ColumnFamilyHandle* tenants_ = nullptr;     // tenant \x1f topic \x1f partition(4) offset(8) -> household
+};
+
+class ReportFactsIndex final : public es::Projection {
+ public:
+  // `topics`: the household topics, as for HouseholdIndex. `calendar` must outlive the index.
+  ReportFactsIndex(std::set<std::string> topics, const domain::WorkingDayCalendar* calendar)
+      : topics_(std::move(topics)), calendar_(calendar) {}
+
+  std::vector<std::string> Families() const override { return {"audit_report_facts"}; }
+  void Bind(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& families) override;
+  absl::Status Apply(const es::LoggedEvent& event, es::ProjectionWriter& writer) override;
+
+  // Calls `visit` with the facts of every household of the tenant, from one consistent snapshot.
+  absl::Status ForEachHousehold(const std::string& tenant,
+                                const std::function<void(const HouseholdReportFacts&)>& visit) const;
+
+ private:
+  std::set<std::string> topics_;
+  const domain::WorkingDayCalendar* calendar_;
+  rocksdb::DB* db_ = nullptr;
+  rocksdb::ColumnFamilyHandle* facts_ = nullptr;  // tenant \x1f household -> HouseholdReportFacts
 };
 
 struct AccessQuery {

@@ -7,13 +7,18 @@
 #include <sstream>
 #include <utility>
 
+#include "common/config/strict_json.h"
 #include "fmt/format.h"
-#include "nlohmann/json.hpp"
 
 namespace hub::beschikking {
 namespace {
 
-using Json = nlohmann::json;
+using config::Index;
+using config::Json;
+using config::Member;
+using config::Problems;
+using config::RejectUnknownKeys;
+using config::RequiredString;
 
 constexpr std::array<std::pair<hub::v1::Law, std::string_view>, 3> kLawNames{{
     {hub::v1::LAW_WMO, "WMO"},
@@ -34,108 +39,6 @@ constexpr std::array<std::pair<hub::v1::Unit, std::string_view>, 7> kUnitNames{{
 // Participatiewet products have no national code list; the hub files them under this category.
 constexpr std::string_view kParticipatiewetCategory = "PW";
 constexpr size_t kProductCodeLength = 5;
-
-// Every problem found in one file, each "json.path: what is wrong".
-class Problems {
- public:
-  void Add(std::string path, std::string what) { items_.push_back(fmt::format("{}: {}", path, what)); }
-  bool empty() const { return items_.empty(); }
-  absl::Status ToStatus() const {
-    if (items_.size() == 1) return absl::InvalidArgumentError(items_.front());
-    return absl::InvalidArgumentError(fmt::format("{} problems: {}", items_.size(), fmt::join(items_, "; ")));
-  }
-
- private:
-  std::vector<std::string> items_;
-};
-
-// nlohmann::json keeps the last of two equal keys without a word; a catalogue where a second
-// "units" silently replaces the first grants in units nobody meant. Reports every repeated key
-// with its JSON path (as the organisations register does).
-class DuplicateKeyCheck {
- public:
-  explicit DuplicateKeyCheck(Problems* problems) : problems_(problems) {}
-
-  bool operator()(int /*depth*/, Json::parse_event_t event, Json& parsed) {
-    switch (event) {
-      case Json::parse_event_t::object_start:
-        stack_.push_back(Frame{.array = false});
-        break;
-      case Json::parse_event_t::array_start:
-        stack_.push_back(Frame{.array = true});
-        break;
-      case Json::parse_event_t::key: {
-        Frame& top = stack_.back();
-        top.key = parsed.get<std::string>();
-        if (!top.seen.insert(top.key).second) problems_->Add(Path(), "key given more than once");
-        break;
-      }
-      case Json::parse_event_t::value:
-        NextElement();
-        break;
-      case Json::parse_event_t::object_end:
-      case Json::parse_event_t::array_end:
-        stack_.pop_back();
-        NextElement();
-        break;
-    }
-    return true;
-  }
-
- private:
-  struct Frame {
-    bool array = false;
-    size_t index = 0;
-    std::string key;
-    std::set<std::string> seen;
-  };
-
-  void NextElement() {
-    if (!stack_.empty() && stack_.back().array) ++stack_.back().index;
-  }
-
-  std::string Path() const {
-    std::string path;
-    for (const Frame& frame : stack_) {
-      if (frame.array) {
-        path += fmt::format("[{}]", frame.index);
-      } else {
-        if (!path.empty()) path += '.';
-        path += frame.key;
-      }
-    }
-    return path;
-  }
-
-  Problems* problems_;
-  std::vector<Frame> stack_;
-};
-
-std::string Index(std::string_view path, size_t index) { return fmt::format("{}[{}]", path, index); }
-std::string Member(std::string_view path, std::string_view key) { return fmt::format("{}.{}", path, key); }
-
-void RejectUnknownKeys(const Json& object, std::string_view path, std::initializer_list<std::string_view> allowed,
-                       Problems* problems) {
-  for (const auto& [key, value] : object.items()) {
-    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-    problems->Add(path.empty() ? key : Member(path, key),
-                  fmt::format("unknown key (allowed: {})", fmt::join(allowed, ", ")));
-  }
-}
-
-std::optional<std::string> RequiredString(const Json& object, std::string_view path, const char* key,
-                                          Problems* problems) {
-  const auto it = object.find(key);
-  if (it == object.end()) {
-    problems->Add(Member(path, key), "required");
-    return std::nullopt;
-  }
-  if (!it->is_string() || it->get_ref<const std::string&>().empty()) {
-    problems->Add(Member(path, key), "must be a non-empty string");
-    return std::nullopt;
-  }
-  return it->get<std::string>();
-}
 
 std::string CategoryListOf(hub::v1::Law law) {
   switch (law) {
@@ -277,14 +180,12 @@ bool IsCategoryOf(hub::v1::Law law, std::string_view category) {
 }
 
 absl::StatusOr<ProductCatalogue> ProductCatalogue::FromJson(std::string_view text) {
-  Problems problems;
-  Json root;
-  try {
-    root = Json::parse(text.begin(), text.end(), DuplicateKeyCheck(&problems));
-  } catch (const Json::exception& e) {
-    return absl::InvalidArgumentError(fmt::format("not valid JSON: {}", e.what()));
-  }
+  config::Problems problems;
+  std::string error;
+  auto parsed = config::ParseStrict(text, &problems, &error);
+  if (!parsed) return absl::InvalidArgumentError(fmt::format("not valid JSON: {}", error));
   if (!problems.empty()) return problems.ToStatus();
+  const Json& root = *parsed;
   if (!root.is_object()) return absl::InvalidArgumentError("the catalogue must be a JSON object with \"products\"");
   RejectUnknownKeys(root, "", {"products"}, &problems);
   ProductCatalogue catalogue;

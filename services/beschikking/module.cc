@@ -12,6 +12,7 @@
 #include "common/es/command_handler.h"
 #include "common/es/projection_runner.h"
 #include "common/es/request_index.h"
+#include "common/log/instrumented_log.h"
 #include "common/service/key_topic.h"
 #include "common/service/ownership_gate.h"
 #include "common/service/periodic.h"
@@ -80,6 +81,7 @@ struct BeschikkingModule::Parts {
 
   prometheus::Counter* events_appended = nullptr;
   prometheus::Gauge* projection_lag = nullptr;
+  std::unique_ptr<log::ConsumerLagGauge> consumer_lag;  // on Kafka only
   prometheus::Family<prometheus::Gauge>* aanvragen_open = nullptr;
   prometheus::Family<prometheus::Gauge>* beschikkingen_count = nullptr;
   prometheus::Family<prometheus::Gauge>* deadlines = nullptr;
@@ -146,6 +148,10 @@ absl::StatusOr<std::unique_ptr<BeschikkingModule>> BeschikkingModule::Open(const
                                  .Help("Records in the log that a service's projections have not applied yet.")
                                  .Register(registry)
                                  .Add({{"service", "beschikking"}});
+    // The same lag per followed topic, on Kafka only: hub_kafka_consumer_lag_records.
+    if (options.kafka != nullptr) {
+      parts->consumer_lag = std::make_unique<log::ConsumerLagGauge>(registry, "beschikking");
+    }
     parts->aanvragen_open = &prometheus::BuildGauge()
                                  .Name("hub_beschikking_aanvragen_open")
                                  .Help("Aanvragen without a beschikking yet, per tenant and law.")
@@ -225,7 +231,7 @@ absl::StatusOr<std::unique_ptr<BeschikkingModule>> BeschikkingModule::OpenIn(app
                       .master_key = &process.master_key,
                       .clock = &process.clock,
                       .metrics = process.host->registry().get(),
-                      .kafka = dynamic_cast<log::KafkaLog*>(process.log.get()),
+                      .kafka = dynamic_cast<log::KafkaLog*>(log::BackendOf(process.log.get())),
                       .kafka_brokers = settings.brokers,
                       .advertised_address = settings.advertise.empty() ? settings.listen : settings.advertise});
   if (module.ok()) process.host->AddService((*module)->service());
@@ -238,7 +244,9 @@ absl::Status BeschikkingModule::health() const { return parts_->runner->health()
 
 void BeschikkingModule::RefreshMetrics() {
   if (parts_->options.metrics == nullptr) return;
-  parts_->projection_lag->Set(static_cast<double>(parts_->runner->Lag()));
+  const auto lag = parts_->runner->Lags();
+  parts_->projection_lag->Set(static_cast<double>(lag.total));
+  if (parts_->consumer_lag != nullptr) parts_->consumer_lag->Set(lag.by_topic);
   const domain::Date today = domain::DutchDate(parts_->options.clock->Now());
   for (const auto& tenant : parts_->options.organisations->tenants()) {
     auto counts = parts_->index.Count(tenant.code, today, kMetricsDueSoonWorkingDays);

@@ -8,6 +8,7 @@
 #include "common/es/command_handler.h"
 #include "common/es/projection_runner.h"
 #include "common/es/request_index.h"
+#include "common/log/instrumented_log.h"
 #include "common/domain/uuid.h"
 #include "common/log/partitioner.h"
 #include "fmt/format.h"
@@ -44,6 +45,7 @@ struct IntakeModule::Parts {
 
   prometheus::Counter* events_appended = nullptr;
   prometheus::Gauge* projection_lag = nullptr;
+  std::unique_ptr<log::ConsumerLagGauge> consumer_lag;  // on Kafka only
   prometheus::Family<prometheus::Gauge>* overdue = nullptr;
   prometheus::Family<prometheus::Gauge>* due_soon = nullptr;
 
@@ -108,6 +110,8 @@ absl::StatusOr<std::unique_ptr<IntakeModule>> IntakeModule::Open(const IntakeMod
                                  .Help("Records in the log that a service's projections have not applied yet.")
                                  .Register(registry)
                                  .Add({{"service", "intake"}});
+    // The same lag per followed topic, on Kafka only: hub_kafka_consumer_lag_records.
+    if (options.kafka != nullptr) parts->consumer_lag = std::make_unique<log::ConsumerLagGauge>(registry, "intake");
     parts->overdue = &prometheus::BuildGauge()
                           .Name("hub_intake_meldingen_overdue")
                           .Help("Open meldingen whose onderzoek (6 weeks, Wmo 2.3.2) is past due, per tenant.")
@@ -166,7 +170,7 @@ absl::StatusOr<std::unique_ptr<IntakeModule>> IntakeModule::OpenIn(app::Process&
                       .master_key = &process.master_key,
                       .clock = &process.clock,
                       .metrics = process.host->registry().get(),
-                      .kafka = dynamic_cast<log::KafkaLog*>(process.log.get()),
+                      .kafka = dynamic_cast<log::KafkaLog*>(log::BackendOf(process.log.get())),
                       .kafka_brokers = settings.brokers,
                       .advertised_address = settings.advertise.empty() ? settings.listen : settings.advertise});
   if (module.ok()) process.host->AddService((*module)->service());
@@ -179,7 +183,9 @@ absl::Status IntakeModule::health() const { return parts_->runner->health(); }
 
 void IntakeModule::RefreshMetrics() {
   if (parts_->options.metrics == nullptr) return;
-  parts_->projection_lag->Set(static_cast<double>(parts_->runner->Lag()));
+  const auto lag = parts_->runner->Lags();
+  parts_->projection_lag->Set(static_cast<double>(lag.total));
+  if (parts_->consumer_lag != nullptr) parts_->consumer_lag->Set(lag.by_topic);
   const domain::Date today = domain::DutchDate(parts_->options.clock->Now());
   for (const auto& tenant : parts_->options.organisations->tenants()) {
     auto counts = parts_->index.CountDeadlines(tenant.code, today);

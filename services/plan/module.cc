@@ -6,6 +6,7 @@
 #include "common/es/command_handler.h"
 #include "common/es/projection_runner.h"
 #include "common/es/request_index.h"
+#include "common/log/instrumented_log.h"
 #include "common/service/key_topic.h"
 #include "common/service/ownership_gate.h"
 #include "common/service/periodic.h"
@@ -49,6 +50,7 @@ struct PlanModule::Parts {
 
   prometheus::Counter* events_appended = nullptr;
   prometheus::Gauge* projection_lag = nullptr;
+  std::unique_ptr<log::ConsumerLagGauge> consumer_lag;  // on Kafka only
   prometheus::Family<prometheus::Gauge>* plans_by_status = nullptr;
   prometheus::Family<prometheus::Gauge>* evaluations_overdue = nullptr;
   prometheus::Family<prometheus::Gauge>* under_procesregie = nullptr;
@@ -111,6 +113,8 @@ absl::StatusOr<std::unique_ptr<PlanModule>> PlanModule::Open(const PlanModuleOpt
                                  .Help("Records in the log that a service's projections have not applied yet.")
                                  .Register(registry)
                                  .Add({{"service", "plan"}});
+    // The same lag per followed topic, on Kafka only: hub_kafka_consumer_lag_records.
+    if (options.kafka != nullptr) parts->consumer_lag = std::make_unique<log::ConsumerLagGauge>(registry, "plan");
     parts->plans_by_status = &prometheus::BuildGauge()
                                   .Name("hub_plan_plans")
                                   .Help("Households' current plans by status, per tenant.")
@@ -182,7 +186,7 @@ absl::StatusOr<std::unique_ptr<PlanModule>> PlanModule::OpenIn(app::Process& pro
                       .master_key = &process.master_key,
                       .clock = &process.clock,
                       .metrics = process.host->registry().get(),
-                      .kafka = dynamic_cast<log::KafkaLog*>(process.log.get()),
+                      .kafka = dynamic_cast<log::KafkaLog*>(log::BackendOf(process.log.get())),
                       .kafka_brokers = settings.brokers,
                       .advertised_address = settings.advertise.empty() ? settings.listen : settings.advertise});
   if (module.ok()) process.host->AddService((*module)->service());
@@ -195,7 +199,9 @@ absl::Status PlanModule::health() const { return parts_->runner->health(); }
 
 void PlanModule::RefreshMetrics() {
   if (parts_->options.metrics == nullptr) return;
-  parts_->projection_lag->Set(static_cast<double>(parts_->runner->Lag()));
+  const auto lag = parts_->runner->Lags();
+  parts_->projection_lag->Set(static_cast<double>(lag.total));
+  if (parts_->consumer_lag != nullptr) parts_->consumer_lag->Set(lag.by_topic);
   const domain::Date today = domain::DutchDate(parts_->options.clock->Now());
   for (const auto& tenant : parts_->options.organisations->tenants()) {
     auto counts = parts_->index.Count(tenant.code, today);

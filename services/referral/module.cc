@@ -6,6 +6,7 @@
 #include "common/es/command_handler.h"
 #include "common/es/projection_runner.h"
 #include "common/es/request_index.h"
+#include "common/log/instrumented_log.h"
 #include "common/service/key_topic.h"
 #include "common/service/ownership_gate.h"
 #include "common/service/periodic.h"
@@ -55,6 +56,7 @@ struct ReferralModule::Parts {
 
   prometheus::Counter* events_appended = nullptr;
   prometheus::Gauge* projection_lag = nullptr;
+  std::unique_ptr<log::ConsumerLagGauge> consumer_lag;  // on Kafka only
   prometheus::Family<prometheus::Gauge>* by_state = nullptr;
   prometheus::Histogram* answer_seconds = nullptr;
   prometheus::Counter* expired = nullptr;
@@ -116,6 +118,8 @@ absl::StatusOr<std::unique_ptr<ReferralModule>> ReferralModule::Open(const Refer
                                  .Help("Records in the log that a service's projections have not applied yet.")
                                  .Register(registry)
                                  .Add({{"service", "referral"}});
+    // The same lag per followed topic, on Kafka only: hub_kafka_consumer_lag_records.
+    if (options.kafka != nullptr) parts->consumer_lag = std::make_unique<log::ConsumerLagGauge>(registry, "referral");
     parts->by_state = &prometheus::BuildGauge()
                            .Name("hub_referral_referrals")
                            .Help("Referrals by status (as of today) and receiver kind, per tenant.")
@@ -196,7 +200,7 @@ absl::StatusOr<std::unique_ptr<ReferralModule>> ReferralModule::OpenIn(app::Proc
                       .master_key = &process.master_key,
                       .clock = &process.clock,
                       .metrics = process.host->registry().get(),
-                      .kafka = dynamic_cast<log::KafkaLog*>(process.log.get()),
+                      .kafka = dynamic_cast<log::KafkaLog*>(log::BackendOf(process.log.get())),
                       .kafka_brokers = settings.brokers,
                       .advertised_address = settings.advertise.empty() ? settings.listen : settings.advertise});
   if (module.ok()) process.host->AddService((*module)->service());
@@ -215,7 +219,9 @@ absl::StatusOr<int> ReferralModule::ExpireDue() {
 
 void ReferralModule::RefreshMetrics() {
   if (parts_->options.metrics == nullptr) return;
-  parts_->projection_lag->Set(static_cast<double>(parts_->runner->Lag()));
+  const auto lag = parts_->runner->Lags();
+  parts_->projection_lag->Set(static_cast<double>(lag.total));
+  if (parts_->consumer_lag != nullptr) parts_->consumer_lag->Set(lag.by_topic);
   const domain::Date today = domain::DutchDate(parts_->options.clock->Now());
   auto counts = parts_->index.Count(today);
   if (!counts.ok()) return;

@@ -4,7 +4,8 @@
 #      directory and /metrics on a free port; Debian's prometheus scraping it every second and
 #      evaluating deploy/prometheus/rules every second (every "for:" set to 0s: the production
 #      durations are covered by the promtool unit tests, and a test cannot wait 15 minutes);
-#   2. a melding registered with hubctl: hub_events_appended_total and the RegisterMelding/OK call
+#   2. a melding registered with hubctl: hub_events_appended_total, the append latency histogram's
+#      count (hub_log_append_seconds_count) of the intake topic and the RegisterMelding/OK call
 #      counter go up in Prometheus' HTTP API; every metric hubd exports is in the catalogue;
 #   3. hubd restarted on the same data directory with its clock 9 weeks later: the melding's
 #      6-week onderzoek is overdue, and /api/v1/alerts shows HubMeldingOnderzoekOverdue firing for
@@ -234,11 +235,15 @@ healthcheck hub.v1.NoSuchService && fail "HEALTHCHECK passed for a service hubd 
 
 APPENDED='sum(hub_events_appended_total{job="hub-hubd", topic="hub.intake.events.v1"})'
 REGISTERED='sum(hub_grpc_server_handled_total{job="hub-hubd", service="hub.v1.IntakeService", method="RegisterMelding", code="OK"})'
+APPEND_COUNT='sum(hub_log_append_seconds_count{job="hub-hubd", topic="hub.intake.events.v1"})'
 OVERDUE="hub_intake_meldingen_overdue{job=\"hub-hubd\", tenant=\"$TENANT\"}"
 
 poll 60 "hubd scraped (up == 1)" value_above 'up{job="hub-hubd"}' 0
 poll 60 "hub_events_appended_total scraped" value_above "$APPENDED" -1
 before="$(value "$APPENDED")"
+# The intake topic's series appears with its first append; none yet counts as 0.
+appends_before="$(value "$APPEND_COUNT")"
+[ "$appends_before" = none ] && appends_before=0
 [ "$(value "$OVERDUE")" = 0 ] || fail "a melding is overdue before any was registered: $(value "$OVERDUE")"
 
 "$HUBCTL" --server "$GRPC_ADDRESS" melding register --person "111222333,1984-03-12,Anna de Vries,parent" \
@@ -247,7 +252,10 @@ before="$(value "$APPENDED")"
 
 poll 60 "hub_events_appended_total above $before after a melding" value_above "$APPENDED" "$before"
 poll 30 "RegisterMelding OK counted" value_above "$REGISTERED" 0
-log "counters moved: events appended $before -> $(value "$APPENDED"), RegisterMelding OK $(value "$REGISTERED")"
+poll 30 "hub_log_append_seconds_count of hub.intake.events.v1 above $appends_before after a melding" \
+  value_above "$APPEND_COUNT" "$appends_before"
+log "counters moved: events appended $before -> $(value "$APPENDED"), RegisterMelding OK $(value "$REGISTERED"),"\
+" intake appends timed $appends_before -> $(value "$APPEND_COUNT")"
 
 # Every metric hubd exports (as Prometheus stored it; recording rules, with a colon, left out) is in
 # the catalogue of docs/operations.md.

@@ -95,10 +95,11 @@ class AccessLogTest : public ::testing::Test {
     plan_stub_.reset();
     referral_stub_.reset();
     if (host_) host_->Shutdown();
-    host_.reset();
+    // The modules first: their metrics live in the host's registry.
     referral_.reset();
     plan_.reset();
     intake_.reset();
+    host_.reset();
   }
 
   std::unique_ptr<grpc::ClientContext> Context(const Identity& who) {

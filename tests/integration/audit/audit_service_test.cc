@@ -979,7 +979,8 @@ TEST_F(AuditServiceTest, EveryServicesReadsAppearInTheAccessLog) {
 std::map<std::string, std::string> Dump(const std::string& path) {
   const std::vector<std::string> families = {"es_checkpoints", "audit_chain_heads", "audit_breaks", "audit_trees",
                                              "audit_due", "audit_checkpoints", "audit_household_events",
-                                             "audit_households", "audit_tenant_events", "audit_access"};
+                                             "audit_households", "audit_tenant_events", "audit_access",
+                                             "audit_report_facts"};
   std::map<std::string, std::string> out;
   auto store = store::Store::Open(path, families);
   EXPECT_TRUE(store.ok()) << store.status();

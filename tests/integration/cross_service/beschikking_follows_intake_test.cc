@@ -77,9 +77,10 @@ class BeschikkingFollowsIntakeTest : public ::testing::TestWithParam<Backend> {
     intake_stub_.reset();
     plan_stub_.reset();
     if (host_) host_->Shutdown();
-    host_.reset();
+    // The modules first: their metrics live in the host's registry.
     plan_.reset();
     intake_.reset();
+    host_.reset();
   }
 
   // One log for all on the embedded backend; one Kafka client each otherwise.
@@ -165,8 +166,9 @@ class BeschikkingFollowsIntakeTest : public ::testing::TestWithParam<Backend> {
   void StopBeschikking() {
     stub_.reset();
     if (beschikking_host_) beschikking_host_->Shutdown();
-    beschikking_host_.reset();
+    // The modules first: their metrics live in the host's registry.
     beschikking_.reset();
+    beschikking_host_.reset();
   }
 
   std::unique_ptr<grpc::ClientContext> Context(const Identity& who) {

@@ -72,8 +72,9 @@ class PlanFollowsIntakeTest : public ::testing::TestWithParam<Backend> {
     StopPlan();
     intake_stub_.reset();
     if (intake_host_) intake_host_->Shutdown();
-    intake_host_.reset();
+    // The modules first: their metrics live in the host's registry.
     intake_.reset();
+    intake_host_.reset();
   }
 
   // One log for both on the embedded backend; one Kafka client each otherwise.
@@ -145,8 +146,9 @@ class PlanFollowsIntakeTest : public ::testing::TestWithParam<Backend> {
   void StopPlan() {
     plan_stub_.reset();
     if (plan_host_) plan_host_->Shutdown();
-    plan_host_.reset();
+    // The modules first: their metrics live in the host's registry.
     plan_.reset();
+    plan_host_.reset();
   }
 
   std::unique_ptr<grpc::ClientContext> Context(const Identity& who) {

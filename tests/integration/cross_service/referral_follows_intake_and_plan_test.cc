@@ -122,12 +122,14 @@ class ReferralFollowsIntakeAndPlanTest : public ::testing::TestWithParam<Backend
     StopReferral();
     plan_stub_.reset();
     if (plan_host_) plan_host_->Shutdown();
-    plan_host_.reset();
+    // The modules first: their metrics live in the host's registry.
     plan_.reset();
+    plan_host_.reset();
     intake_stub_.reset();
     if (intake_host_) intake_host_->Shutdown();
-    intake_host_.reset();
+    // The modules first: their metrics live in the host's registry.
     intake_.reset();
+    intake_host_.reset();
   }
 
   // One log for all three on the embedded backend; one Kafka client each otherwise.
@@ -219,8 +221,9 @@ class ReferralFollowsIntakeAndPlanTest : public ::testing::TestWithParam<Backend
   void StopReferral() {
     referral_stub_.reset();
     if (referral_host_) referral_host_->Shutdown();
-    referral_host_.reset();
+    // The modules first: their metrics live in the host's registry.
     referral_.reset();
+    referral_host_.reset();
   }
 
   std::unique_ptr<grpc::ClientContext> Context(const Identity& who) {

@@ -72,8 +72,9 @@ class IntakeServiceTest : public ::testing::Test {
     stub_.reset();
     channel_.reset();
     if (host_) host_->Shutdown();
-    host_.reset();
+    // The modules first: their metrics live in the host's registry.
     module_.reset();
+    host_.reset();
     log_.reset();
   }
 

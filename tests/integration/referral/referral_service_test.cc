@@ -220,10 +220,11 @@ class ReferralServiceTest : public ::testing::Test {
     intake_.reset();
     channel_.reset();
     if (host_) host_->Shutdown();
-    host_.reset();
+    // The modules first: their metrics live in the host's registry.
     module_.reset();
     plan_module_.reset();
     intake_module_.reset();
+    host_.reset();
     log_.reset();
   }
 
