@@ -31,6 +31,7 @@
 #include "hub/v1/intake.grpc.pb.h"
 #include "hub/v1/plan.grpc.pb.h"
 #include "hub/v1/referral.grpc.pb.h"
+#include "hub/v1/report.grpc.pb.h"
 #include "prometheus/registry.h"
 #include "rocksdb/db.h"
 #include "services/audit/chain_verifier.h"
@@ -94,6 +95,13 @@ struct Household {
   Positions positions;  // of the last reply about it
 };
 
+// Every column family of an audit store.
+std::vector<std::string> AuditFamilies() {
+  return {"es_checkpoints",   "audit_chain_heads",      "audit_breaks",     "audit_trees",
+          "audit_due",        "audit_checkpoints",      "audit_household_events", "audit_households",
+          "audit_tenant_events", "audit_access",        "audit_report_facts"};
+}
+
 class AuditServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -142,12 +150,14 @@ class AuditServiceTest : public ::testing::Test {
     host_->AddService(plan_module_->service());
     host_->AddService(referral_module_->service());
     host_->AddService(audit_module_->service());
+    host_->AddService(audit_module_->report_service());
     ASSERT_TRUE(host_->Start().ok());
     channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(host_->port()), grpc::InsecureChannelCredentials());
     intake_ = hub::v1::IntakeService::NewStub(channel_);
     plan_ = hub::v1::PlanService::NewStub(channel_);
     referral_ = hub::v1::ReferralService::NewStub(channel_);
     audit_ = hub::v1::AuditService::NewStub(channel_);
+    report_ = hub::v1::ReportService::NewStub(channel_);
   }
 
   void StartAudit() {
@@ -160,12 +170,14 @@ class AuditServiceTest : public ::testing::Test {
                                     .metrics = host_->registry().get(),
                                     .checkpoint_every = kCheckpointEvery,
                                     .checkpoint_interval = std::chrono::hours(1),
-                                    .tick = std::chrono::milliseconds(50)});
+                                    .tick = std::chrono::milliseconds(50),
+                                    .reports = reports_});
     ASSERT_TRUE(audit.ok()) << audit.status();
     audit_module_ = std::move(*audit);
   }
 
   void Stop() {
+    report_.reset();
     audit_.reset();
     referral_.reset();
     plan_.reset();
@@ -433,6 +445,8 @@ class AuditServiceTest : public ::testing::Test {
   std::unique_ptr<hub::v1::PlanService::Stub> plan_;
   std::unique_ptr<hub::v1::ReferralService::Stub> referral_;
   std::unique_ptr<hub::v1::AuditService::Stub> audit_;
+  std::unique_ptr<hub::v1::ReportService::Stub> report_;
+  ReportConfig reports_ = ReportConfig::Default();
   int requests_ = 0;
   int households_ = 0;
 };
@@ -977,10 +991,7 @@ TEST_F(AuditServiceTest, EveryServicesReadsAppearInTheAccessLog) {
 
 // Every family of an audit store, key and value, as one map.
 std::map<std::string, std::string> Dump(const std::string& path) {
-  const std::vector<std::string> families = {"es_checkpoints", "audit_chain_heads", "audit_breaks", "audit_trees",
-                                             "audit_due", "audit_checkpoints", "audit_household_events",
-                                             "audit_households", "audit_tenant_events", "audit_access",
-                                             "audit_report_facts"};
+  const std::vector<std::string> families = AuditFamilies();
   std::map<std::string, std::string> out;
   auto store = store::Store::Open(path, families);
   EXPECT_TRUE(store.ok()) << store.status();
@@ -1029,6 +1040,177 @@ TEST_F(AuditServiceTest, AStoreRebuiltFromTheLogIsByteForByteTheSame) {
   int breaks = 0;
   for (const auto& [key, value] : live) breaks += key.starts_with("audit_breaks/") ? 1 : 0;
   EXPECT_EQ(breaks, 1);
+}
+
+// ---- the policy reports ----------------------------------------------------------------------------
+
+class ReportServiceTest : public AuditServiceTest {
+ protected:
+  template <typename Request, typename Reply>
+  grpc::Status Call(grpc::Status (hub::v1::ReportService::Stub::*method)(grpc::ClientContext*, const Request&, Reply*),
+                    const Request& request, Reply* reply, const Identity& who = kAuditor) {
+    EXPECT_TRUE(audit_module_->CatchUp(std::chrono::steady_clock::now() + std::chrono::seconds(20)).ok());
+    auto context = Context(who);
+    return (report_.get()->*method)(context.get(), request, reply);
+  }
+
+  // Restarts the audit module with `config` (the rest of the hub keeps running).
+  void RestartWith(const std::string& config) {
+    auto parsed = ReportConfig::FromJson(config);
+    ASSERT_TRUE(parsed.ok()) << parsed.status();
+    reports_ = std::move(*parsed);
+    Stop();
+    ASSERT_NO_FATAL_FAILURE(Start());
+  }
+};
+
+TEST_F(ReportServiceTest, JourneysAreCountedInTheDeadlineProcesregieAndAnswerTimeReports) {
+  for (int i = 0; i < 6; ++i) JourneyAcrossServices();
+
+  hub::v1::DeadlinesRequest deadlines;
+  hub::v1::DeadlinesReport d;
+  ASSERT_TRUE(Call(&hub::v1::ReportService::Stub::GetDeadlines, deadlines, &d).ok());
+  EXPECT_EQ(d.header().tenant(), "GM0632");
+  EXPECT_EQ(d.header().suppression_threshold(), 5);
+  EXPECT_EQ(d.header().households().count(), 6);
+  ASSERT_EQ(d.rows(0).kind(), hub::v1::REPORT_DEADLINE_KIND_MELDING_ONDERZOEK);
+  EXPECT_EQ(d.rows(0).open().count(), 6);
+  EXPECT_EQ(d.rows(0).on_track().count(), 6);
+
+  hub::v1::ProcesregieRequest procesregie;
+  hub::v1::ProcesregieReport p;
+  ASSERT_TRUE(Call(&hub::v1::ReportService::Stub::GetProcesregie, procesregie, &p, kRegisseur).ok());
+  EXPECT_EQ(p.households_with_plan().count(), 6);
+  EXPECT_EQ(p.under_procesregie().count(), 0);
+  EXPECT_TRUE(p.has_share());
+  EXPECT_DOUBLE_EQ(p.share_percent(), 0.0);
+
+  hub::v1::ReferralAnswerTimesRequest answers;
+  hub::v1::ReferralAnswerTimesReport a;
+  ASSERT_TRUE(Call(&hub::v1::ReportService::Stub::GetReferralAnswerTimes, answers, &a).ok());
+  const auto consultation = std::find_if(a.rows().begin(), a.rows().end(),
+                                         [](const auto& r) { return r.receiver_kind() == "CONSULTATION"; });
+  ASSERT_NE(consultation, a.rows().end());
+  EXPECT_EQ(consultation->requested().count(), 6);
+  EXPECT_EQ(consultation->accepted().count(), 6);
+  EXPECT_EQ(consultation->answered_on_time().count(), 6);
+  ASSERT_TRUE(consultation->has_answer_days());
+  EXPECT_DOUBLE_EQ(consultation->median_answer_working_days(), 0.0);  // answered the same day
+}
+
+TEST_F(ReportServiceTest, SmallCountsAreSuppressedAndReadAsZero) {
+  for (int i = 0; i < 3; ++i) JourneyAcrossServices();
+  hub::v1::DeadlinesReport d;
+  ASSERT_TRUE(Call(&hub::v1::ReportService::Stub::GetDeadlines, hub::v1::DeadlinesRequest{}, &d).ok());
+  EXPECT_TRUE(d.header().households().suppressed());
+  EXPECT_EQ(d.header().households().count(), 0);
+  EXPECT_TRUE(d.rows(0).open().suppressed());
+  EXPECT_EQ(d.rows(0).open().count(), 0);
+  hub::v1::ProcesregieReport p;
+  ASSERT_TRUE(Call(&hub::v1::ReportService::Stub::GetProcesregie, hub::v1::ProcesregieRequest{}, &p).ok());
+  EXPECT_TRUE(p.households_with_plan().suppressed());
+  EXPECT_FALSE(p.has_share());
+}
+
+TEST_F(ReportServiceTest, StapelingFollowsTheTenantsSchemesAndThreshold) {
+  // A tenant that counts consultations as a scheme, with the lowest threshold.
+  ASSERT_NO_FATAL_FAILURE(RestartWith(R"({
+    "schemes": [
+      {"id": "JEUGD", "name": "Jeugd", "products": [{"law": "JEUGDWET"}]},
+      {"id": "CONSULTATIE", "name": "Consultatie", "referrals": ["CONSULTATION"]}
+    ],
+    "tenants": [{"code": "GM0632", "suppression_threshold": 2}]
+  })"));
+  for (int i = 0; i < 2; ++i) JourneyAcrossServices();
+  NewHousehold();  // a melding only: no scheme
+
+  hub::v1::StapelingReport s;
+  ASSERT_TRUE(Call(&hub::v1::ReportService::Stub::GetStapeling, hub::v1::StapelingRequest{}, &s).ok());
+  EXPECT_EQ(s.header().suppression_threshold(), 2);
+  EXPECT_EQ(s.header().households().count(), 3);
+  ASSERT_EQ(s.schemes_size(), 2);
+  EXPECT_EQ(s.schemes(1).scheme_name(), "Consultatie");
+  EXPECT_EQ(s.schemes(1).households().count(), 2);
+  EXPECT_EQ(s.schemes(1).households_only().count(), 2);
+  EXPECT_EQ(s.schemes(0).households().count(), 0);
+  ASSERT_EQ(s.combinations_size(), 1);
+  EXPECT_EQ(s.combinations(0).label(), "Consultatie");
+  EXPECT_EQ(s.households_with_any_scheme().count(), 2);
+}
+
+TEST_F(ReportServiceTest, AReportAsTheHubKnewItBeforeTheJourneysCountsNothing) {
+  const auto before = clock_.Now();
+  clock_.Advance(std::chrono::minutes(1));
+  for (int i = 0; i < 5; ++i) JourneyAcrossServices();
+  hub::v1::DeadlinesRequest request;
+  es::ToTimestamp(before, request.mutable_scope()->mutable_known_at());
+  hub::v1::DeadlinesReport then;
+  ASSERT_TRUE(Call(&hub::v1::ReportService::Stub::GetDeadlines, request, &then).ok());
+  EXPECT_EQ(then.header().households().count(), 0);
+  EXPECT_EQ(then.rows(0).open().count(), 0);
+  request.mutable_scope()->clear_known_at();
+  hub::v1::DeadlinesReport now;
+  ASSERT_TRUE(Call(&hub::v1::ReportService::Stub::GetDeadlines, request, &now).ok());
+  EXPECT_EQ(now.rows(0).open().count(), 5);
+}
+
+TEST_F(ReportServiceTest, AStoreFromBeforeTheReportsGetsItsFactsFromTheLog) {
+  for (int i = 0; i < 5; ++i) JourneyAcrossServices();
+  ASSERT_TRUE(audit_module_->CatchUp(std::chrono::steady_clock::now() + std::chrono::seconds(20)).ok());
+  Stop();
+  {
+    // An audit store as a release without reports left it: no facts, no marker.
+    auto store = store::Store::Open(dir_.Sub("audit"), AuditFamilies());
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->ResetFamily("audit_report_facts").ok());
+  }
+  ASSERT_NO_FATAL_FAILURE(Start());
+  hub::v1::DeadlinesReport d;
+  ASSERT_TRUE(Call(&hub::v1::ReportService::Stub::GetDeadlines, hub::v1::DeadlinesRequest{}, &d).ok());
+  EXPECT_EQ(d.rows(0).open().count(), 5);
+}
+
+TEST_F(ReportServiceTest, AnotherTenantSeesNoneOfTheseHouseholds) {
+  for (int i = 0; i < 5; ++i) JourneyAcrossServices();
+  hub::v1::DeadlinesReport d;
+  ASSERT_TRUE(Call(&hub::v1::ReportService::Stub::GetDeadlines, hub::v1::DeadlinesRequest{}, &d, kOudewater).ok());
+  EXPECT_EQ(d.header().tenant(), "GM0589");
+  EXPECT_EQ(d.header().households().count(), 0);
+}
+
+TEST_F(ReportServiceTest, OnlyTheMunicipalitysOwnOrganisationsMayAsk) {
+  hub::v1::StapelingReport s;
+  for (const Identity& who : {kDeLinde, kFermwerk, kOperator}) {
+    auto status = Call(&hub::v1::ReportService::Stub::GetStapeling, hub::v1::StapelingRequest{}, &s, who);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << who.organisation;
+  }
+  for (const Identity& who : {kAuditor, kConsulent}) {
+    EXPECT_TRUE(Call(&hub::v1::ReportService::Stub::GetStapeling, hub::v1::StapelingRequest{}, &s, who).ok());
+  }
+}
+
+TEST_F(ReportServiceTest, ABadScopeNamesTheField) {
+  struct Case {
+    std::string as_of, period_start, period_end, field;
+  };
+  for (const Case& c : {Case{"2026-13-01", "", "", "scope.as_of"}, Case{"2026-04-01", "", "2026-05-01", "scope.period_end"},
+                        Case{"2026-04-01", "2026-03-01", "2026-02-01", "scope.period_start"},
+                        Case{"", "1 maart", "", "scope.period_start"}}) {
+    hub::v1::StapelingRequest request;
+    request.mutable_scope()->set_as_of(c.as_of);
+    request.mutable_scope()->set_period_start(c.period_start);
+    request.mutable_scope()->set_period_end(c.period_end);
+    hub::v1::StapelingReport s;
+    auto status = Call(&hub::v1::ReportService::Stub::GetStapeling, request, &s);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.field;
+    EXPECT_THAT(status.error_message(), ::testing::HasSubstr(c.field));
+  }
+  hub::v1::DeadlinesRequest risky;
+  risky.set_at_risk_days(-1);
+  hub::v1::DeadlinesReport d;
+  auto status = Call(&hub::v1::ReportService::Stub::GetDeadlines, risky, &d);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("at_risk_days"));
 }
 
 // ---- who may do what ----------------------------------------------------------------------------------
