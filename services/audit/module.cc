@@ -240,7 +240,8 @@ absl::StatusOr<std::unique_ptr<AuditModule>> AuditModule::Open(const AuditModule
                                                                          .facts = p->report_facts.get(),
                                                                          .config = &p->options.reports,
                                                                          .calendar = &p->calendar,
-                                                                         .clock = options.clock});
+                                                                         .clock = options.clock,
+                                                                         .runner = p->runner.get()});
   std::cerr << "audit: checkpoints are signed with Ed25519 key " << p->signer->key_id() << ", public key "
             << crypto::ToHex(p->signer->public_key()) << std::endl;
 

@@ -17,6 +17,7 @@ using service::Invalid;
 
 constexpr int kDefaultAtRiskDays = 7;
 constexpr int kMaxAtRiskDays = 366;
+constexpr auto kCatchUpLimit = std::chrono::seconds(10);
 
 absl::StatusOr<Date> ParseDate(std::string_view field, const std::string& value) {
   auto date = Date::Parse(value);
@@ -72,6 +73,13 @@ grpc::Status ReportService::Run(grpc::ServerContext* context, const hub::v1::Rep
       if (!start.ok()) return start.status();
       if (*start > input.period_end) return Invalid("scope.period_start", "lies after the period's end");
       input.period_start = *start;
+    }
+    if (deps_.runner != nullptr) {
+      auto deadline = std::chrono::steady_clock::now() + kCatchUpLimit;
+      if (auto s = deps_.runner->CatchUp(deadline); !s.ok()) {
+        return absl::UnavailableError("the report facts are behind the log; ask again in a moment (" +
+                                      std::string(s.message()) + ")");
+      }
     }
     // The facts stay alive in `stored` while the report reads them through `input.households`.
     std::vector<HouseholdReportFacts> stored;

@@ -9,6 +9,7 @@
 #include "common/config/register.h"
 #include "common/domain/calendar.h"
 #include "common/es/clock.h"
+#include "common/es/projection_runner.h"
 #include "hub/v1/report.grpc.pb.h"
 #include "services/audit/projection.h"
 #include "services/audit/report_config.h"
@@ -23,6 +24,8 @@ struct ReportDependencies {
   const ReportConfig* config = nullptr;
   const domain::WorkingDayCalendar* calendar = nullptr;
   const es::Clock* clock = nullptr;
+  // Caught up before every report, so a report includes everything durable when it was asked for.
+  es::ProjectionRunner* runner = nullptr;
 };
 
 class ReportService final : public hub::v1::ReportService::Service {

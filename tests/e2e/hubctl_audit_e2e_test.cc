@@ -204,6 +204,53 @@ TEST_F(HubctlAuditE2eTest, ReplayAsOfAccessLogAndChainStatus) {
   EXPECT_THAT(r.out, HasSubstr("no breaks"));
 }
 
+TEST_F(HubctlAuditE2eTest, PolicyReportsCountHouseholdsAndSuppressSmallCounts) {
+  // One household: every count is under the threshold and reads "<5".
+  RunResult r = Hubctl(Concat(kAsAuditor, {"report", "deadlines"}));
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("(<5 households; counts under 5 suppressed)"));
+  const size_t row = r.out.find("\nMELDING_ONDERZOEK ");
+  ASSERT_NE(row, std::string::npos) << Describe(r);
+  const std::string line = r.out.substr(row + 1, r.out.find('\n', row + 1) - row - 1);
+  EXPECT_THAT(line, ::testing::StartsWith("MELDING_ONDERZOEK"));
+  EXPECT_THAT(line, HasSubstr(" <5 "));
+
+  // Six households: the open onderzoeken are published.
+  for (const char* bsn : {"100000009", "100000010", "100000022", "100000034", "100000046"}) {
+    r = Hubctl({"melding", "register", "--person", std::string(bsn) + ",1980-01-01,Inwoner,parent", "--channel",
+                "phone", "--source", "school", "--question", "Zorgen", "--life-domain", "FINANCIEN"});
+    ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  }
+  r = Hubctl(Concat(kAsAuditor, {"report", "deadlines", "--json"}));
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  const auto deadlines = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(deadlines.is_object()) << Describe(r);
+  EXPECT_EQ(deadlines["header"]["households"]["count"], "6");
+  EXPECT_EQ(deadlines["rows"][0]["kind"], "REPORT_DEADLINE_KIND_MELDING_ONDERZOEK");
+  EXPECT_EQ(deadlines["rows"][0]["open"]["count"], "6");
+
+  // The stapeling in the back-office layout; meldingen alone are no scheme.
+  r = Hubctl({"report", "stapeling"});  // the social team may ask too
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  for (const char* line : {"Stapeling van zorg, GM0632", "REGELING", "Jeugd", "Schuldhelpverlening", "Werk en inkomen",
+                           "WMO Begeleiding", "WMO Voorzieningen", "Eindtotaal", "Met minstens een regeling"}) {
+    EXPECT_THAT(r.out, HasSubstr(line));
+  }
+  for (const char* report : {"procesregie", "referrals", "bezwaren"}) {
+    r = Hubctl(Concat(kAsAuditor, {"report", report, "--as-of", "2026-06-30", "--from", "2026-01-01"}));
+    EXPECT_EQ(r.exit_code, kExitOk) << report << ": " << Describe(r);
+  }
+
+  // Not for an operator; a bad date names the field; a bad moment is a usage error.
+  r = Hubctl(Concat(kAsOperator, {"report", "stapeling"}));
+  EXPECT_EQ(r.exit_code, kExitDenied) << Describe(r);
+  r = Hubctl(Concat(kAsAuditor, {"report", "stapeling", "--as-of", "2026-02-30"}));
+  EXPECT_NE(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("scope.as_of"));
+  r = Hubctl(Concat(kAsAuditor, {"report", "stapeling", "--known-at", "yesterday"}));
+  EXPECT_EQ(r.exit_code, kExitUsage) << Describe(r);
+}
+
 TEST_F(HubctlAuditE2eTest, WhoMayAndUsageErrors) {
   RunResult r = Hubctl({"audit", "replay", "--household", household_});  // the social team
   EXPECT_EQ(r.exit_code, kExitDenied) << Describe(r);

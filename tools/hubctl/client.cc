@@ -26,7 +26,8 @@ Client::Client(ClientOptions options)
       plan_stub_(hub::v1::PlanService::NewStub(channel_)),
       referral_stub_(hub::v1::ReferralService::NewStub(channel_)),
       beschikking_stub_(hub::v1::BeschikkingService::NewStub(channel_)),
-      audit_stub_(hub::v1::AuditService::NewStub(channel_)) {}
+      audit_stub_(hub::v1::AuditService::NewStub(channel_)),
+      report_stub_(hub::v1::ReportService::NewStub(channel_)) {}
 
 template <class AnyStub, class Request, class Reply>
 CallResult Client::Call(AnyStub* stub, grpc::Status (AnyStub::*method)(grpc::ClientContext*, const Request&, Reply*),
@@ -242,6 +243,27 @@ CallResult Client::GetCheckpointKey(const hub::v1::GetCheckpointKeyRequest& requ
 
 CallResult Client::GetHouseholdAsOf(const hub::v1::GetHouseholdAsOfRequest& request, hub::v1::HouseholdAsOf* reply) {
   return Call(audit_stub_.get(), &AuditStub::GetHouseholdAsOf, request, reply);
+}
+
+CallResult Client::GetStapeling(const hub::v1::StapelingRequest& request, hub::v1::StapelingReport* reply) {
+  return Call(report_stub_.get(), &ReportStub::GetStapeling, request, reply);
+}
+
+CallResult Client::GetDeadlines(const hub::v1::DeadlinesRequest& request, hub::v1::DeadlinesReport* reply) {
+  return Call(report_stub_.get(), &ReportStub::GetDeadlines, request, reply);
+}
+
+CallResult Client::GetProcesregie(const hub::v1::ProcesregieRequest& request, hub::v1::ProcesregieReport* reply) {
+  return Call(report_stub_.get(), &ReportStub::GetProcesregie, request, reply);
+}
+
+CallResult Client::GetReferralAnswerTimes(const hub::v1::ReferralAnswerTimesRequest& request,
+                                          hub::v1::ReferralAnswerTimesReport* reply) {
+  return Call(report_stub_.get(), &ReportStub::GetReferralAnswerTimes, request, reply);
+}
+
+CallResult Client::GetBezwaren(const hub::v1::BezwarenRequest& request, hub::v1::BezwarenReport* reply) {
+  return Call(report_stub_.get(), &ReportStub::GetBezwaren, request, reply);
 }
 
 CallResult Client::GetAccessLog(const hub::v1::GetAccessLogRequest& request, hub::v1::AccessLogPage* reply) {

@@ -11,6 +11,7 @@
 
 #include "grpcpp/grpcpp.h"
 #include "hub/v1/audit.grpc.pb.h"
+#include "hub/v1/report.grpc.pb.h"
 #include "hub/v1/beschikking.grpc.pb.h"
 #include "hub/v1/intake.grpc.pb.h"
 #include "hub/v1/plan.grpc.pb.h"
@@ -114,6 +115,14 @@ class Client {
   CallResult ExportHistory(const hub::v1::ExportHistoryRequest& request,
                            const std::function<bool(const hub::v1::ExportItem&)>& on_item);
 
+  // ReportService (proto/hub/v1/report.proto).
+  CallResult GetStapeling(const hub::v1::StapelingRequest& request, hub::v1::StapelingReport* reply);
+  CallResult GetDeadlines(const hub::v1::DeadlinesRequest& request, hub::v1::DeadlinesReport* reply);
+  CallResult GetProcesregie(const hub::v1::ProcesregieRequest& request, hub::v1::ProcesregieReport* reply);
+  CallResult GetReferralAnswerTimes(const hub::v1::ReferralAnswerTimesRequest& request,
+                                    hub::v1::ReferralAnswerTimesReport* reply);
+  CallResult GetBezwaren(const hub::v1::BezwarenRequest& request, hub::v1::BezwarenReport* reply);
+
   const ClientOptions& options() const { return options_; }
 
  private:
@@ -122,6 +131,7 @@ class Client {
   using ReferralStub = hub::v1::ReferralService::Stub;
   using BeschikkingStub = hub::v1::BeschikkingService::Stub;
   using AuditStub = hub::v1::AuditService::Stub;
+  using ReportStub = hub::v1::ReportService::Stub;
 
   template <class AnyStub, class Request, class Reply>
   CallResult Call(AnyStub* stub, grpc::Status (AnyStub::*method)(grpc::ClientContext*, const Request&, Reply*),
@@ -134,6 +144,7 @@ class Client {
   std::unique_ptr<ReferralStub> referral_stub_;
   std::unique_ptr<BeschikkingStub> beschikking_stub_;
   std::unique_ptr<AuditStub> audit_stub_;
+  std::unique_ptr<ReportStub> report_stub_;
 };
 
 }  // namespace hub::hubctl

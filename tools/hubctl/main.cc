@@ -20,6 +20,7 @@
 #include "tools/hubctl/plan_commands.h"
 #include "tools/hubctl/audit_commands.h"
 #include "tools/hubctl/referral_commands.h"
+#include "tools/hubctl/report_commands.h"
 
 namespace {
 
@@ -775,6 +776,33 @@ int main(int argc, char** argv) {
   chain_status_cmd->add_option("--topic", chain_status_args.topic, "only this topic's breaks");
   auto* key_cmd = audit->add_subcommand("key", "the Ed25519 public key checkpoints are signed with");
 
+  auto* report = app.add_subcommand("report", "the anonymised policy reports of your tenant: stapeling van zorg, "
+                                              "deadlines, procesregie, referral answers, bezwaren")
+                     ->require_subcommand(1);
+  ReportArgs report_args;
+  auto add_scope = [&report_args](CLI::App* cmd, bool period) {
+    cmd->add_option("--as-of", report_args.as_of, "the date the report is as of (YYYY-MM-DD; default today)");
+    cmd->add_option("--known-at", report_args.known_at,
+                    "only what the hub had recorded by then (RFC 3339), to reproduce an earlier report");
+    if (period) {
+      cmd->add_option("--from", report_args.period_start, "first day of the period (default 1 January)");
+      cmd->add_option("--to", report_args.period_end, "last day of the period (default --as-of)");
+    }
+    return cmd;
+  };
+  auto* stapeling_cmd =
+      add_scope(report->add_subcommand("stapeling", "households per scheme and per combination of schemes"), false);
+  auto* deadlines_report_cmd =
+      add_scope(report->add_subcommand("deadlines", "legal deadlines by kind: open, overdue, at risk, met, missed"),
+                true);
+  deadlines_report_cmd->add_option("--at-risk-days", report_args.at_risk_days,
+                                   "open and due within this many days counts as at risk (default 7)");
+  auto* procesregie_cmd =
+      add_scope(report->add_subcommand("procesregie", "households with a plan, and how many under procesregie"), true);
+  auto* referrals_report_cmd =
+      add_scope(report->add_subcommand("referrals", "referral answers and answer times by receiver kind"), true);
+  auto* bezwaren_cmd = add_scope(report->add_subcommand("bezwaren", "bezwaren filed and decided, by law"), true);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -999,6 +1027,13 @@ int main(int argc, char** argv) {
     if (access_log_cmd->parsed()) return AuditAccessLog(globals, access_log_args);
     if (chain_status_cmd->parsed()) return AuditChainStatus(globals, chain_status_args);
     if (key_cmd->parsed()) return AuditKey(globals);
+  }
+  if (report->parsed()) {
+    if (stapeling_cmd->parsed()) return ReportStapeling(globals, report_args);
+    if (deadlines_report_cmd->parsed()) return ReportDeadlines(globals, report_args);
+    if (procesregie_cmd->parsed()) return ReportProcesregie(globals, report_args);
+    if (referrals_report_cmd->parsed()) return ReportReferrals(globals, report_args);
+    if (bezwaren_cmd->parsed()) return ReportBezwaren(globals, report_args);
   }
   return UsageError("no command given");  // unreachable: require_subcommand(1) on every level
 }
