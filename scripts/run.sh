@@ -133,6 +133,10 @@ if $demo; then
   echo
   echo "The beschikking, its toewijzing and the start message:"
   "$hubctl" beschikking show --household "$household"
+
+  # The council's view: anonymised, so one household shows as "<5" everywhere it counts.
+  echo
+  "$hubctl" --organisation accountant-gm0632 --role auditor --user accountant-1 report stapeling
 fi
 
 wait "$hubd_pid"
