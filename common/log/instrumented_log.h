@@ -5,7 +5,8 @@
 //   delivery report of every record, acks=all): hub_log_append_seconds{topic}. Every Append is
 //   observed, whatever its outcome (a caller waited that long either way); an Append that failed
 //   other than by a version conflict is also counted in hub_log_append_failures_total{topic,code}.
-//   Everything else is forwarded untouched. Every hub process (common/app Boot) wraps its log in one.
+//   Everything else is forwarded untouched. Safe for concurrent use, like every EventLog. Every hub
+//   process (common/app Boot) wraps its log in one.
 //
 // - ConsumerLagGauge: hub_kafka_consumer_lag_records{service,topic}, the records between what a
 //   service has applied and the end of each topic it follows. The numbers come from the service's

@@ -6,7 +6,8 @@
 //
 // Metrics: hub_audit_chain_breaks_total{topic,kind}, hub_audit_events_verified_total{topic},
 // hub_audit_checkpoints_total{topic}, hub_audit_last_checkpoint_offset{topic,partition},
-// hub_projection_lag_records{service="audit"}. Labels never carry household ids or personal data.
+// hub_projection_lag_records{service="audit"}, and on Kafka
+// hub_kafka_consumer_lag_records{service="audit",topic}. Labels never carry household ids or personal data.
 //
 // On Kafka every audit instance follows every partition and verifies everything; checkpoints go
 // through expected stream versions, so instances racing to sign the same checkpoint append it

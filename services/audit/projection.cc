@@ -170,15 +170,12 @@ absl::Status ReportFactsIndex::Apply(const es::LoggedEvent& event, es::Projectio
   } else if (stored.status().code() != absl::StatusCode::kNotFound) {
     return stored.status();
   }
-  const std::string before = facts.SerializeAsString();
-  FoldReportFacts(envelope, *calendar_, facts);
-  std::string after = facts.SerializeAsString();
-  if (after != before) writer.Put(facts_, key, std::move(after));
+  if (FoldReportFacts(envelope, *calendar_, facts)) writer.Put(facts_, key, facts.SerializeAsString());
   return absl::OkStatus();
 }
 
 absl::Status ReportFactsIndex::ForEachHousehold(const std::string& tenant,
-                                                const std::function<void(const HouseholdReportFacts&)>& visit) const {
+                                                const std::function<void(HouseholdReportFacts&&)>& visit) const {
   const std::string prefix = Join({tenant, ""});
   rocksdb::ReadOptions options;
   const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
@@ -191,7 +188,7 @@ absl::Status ReportFactsIndex::ForEachHousehold(const std::string& tenant,
       status = absl::DataLossError("report facts do not parse");
       break;
     }
-    visit(facts);
+    visit(std::move(facts));
   }
   if (status.ok() && !it->status().ok()) status = store::ToStatus(it->status(), "report facts");
   it.reset();

@@ -81,9 +81,10 @@ class ReportFactsIndex final : public es::Projection {
   void Bind(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& families) override;
   absl::Status Apply(const es::LoggedEvent& event, es::ProjectionWriter& writer) override;
 
-  // Calls `visit` with the facts of every household of the tenant, from one consistent snapshot.
+  // Calls `visit` with the facts of every household of the tenant, from one consistent snapshot;
+  // `visit` may keep them (move them away).
   absl::Status ForEachHousehold(const std::string& tenant,
-                                const std::function<void(const HouseholdReportFacts&)>& visit) const;
+                                const std::function<void(HouseholdReportFacts&&)>& visit) const;
 
  private:
   std::set<std::string> topics_;

@@ -44,6 +44,12 @@ std::string EffectiveDate(const EventEnvelope& e) {
   return domain::DutchDate(moment).ToString();
 }
 
+int Revisions(const HouseholdReportFacts& facts) {
+  int n = 0;
+  for (const auto& h : facts.items()) n += h.revisions_size();
+  return n;
+}
+
 std::string Id(std::string_view kind, std::string_view id) { return std::string(kind) + "/" + std::string(id); }
 
 ReportItem Deadline(DeadlineKind kind, const std::string& opened_on, const std::string& due) {
@@ -308,9 +314,10 @@ void FoldBeschikking(const EventEnvelope& e, const domain::WorkingDayCalendar& c
 
 }  // namespace
 
-void FoldReportFacts(const EventEnvelope& event, const domain::WorkingDayCalendar& calendar,
+bool FoldReportFacts(const EventEnvelope& event, const domain::WorkingDayCalendar& calendar,
                      HouseholdReportFacts& facts) {
   const int64_t at = Nanos(event.recorded_at());
+  const int revisions_before = Revisions(facts);
   switch (event.payload_case()) {
     case EventEnvelope::kIntake: FoldIntake(event, facts, at); break;
     case EventEnvelope::kPlan: FoldPlan(event, facts, at); break;
@@ -318,6 +325,8 @@ void FoldReportFacts(const EventEnvelope& event, const domain::WorkingDayCalenda
     case EventEnvelope::kBeschikking: FoldBeschikking(event, calendar, facts, at); break;
     default: break;
   }
+  // Facts only ever grow by revisions: a change is a revision more.
+  return Revisions(facts) != revisions_before;
 }
 
 std::vector<const ReportItem*> ItemsKnownAt(const HouseholdReportFacts& facts, std::optional<int64_t> known_at_nanos) {

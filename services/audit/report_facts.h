@@ -23,8 +23,8 @@ namespace hub::audit {
 
 // Folds one event of the household (any service's) into `facts`. `calendar` gives the working days
 // for deadlines the events do not state themselves (a start message due 5 working days after the
-// toewijzing's ingangsdatum).
-void FoldReportFacts(const hub::v1::EventEnvelope& event, const domain::WorkingDayCalendar& calendar,
+// toewijzing's ingangsdatum). Returns whether the facts changed.
+bool FoldReportFacts(const hub::v1::EventEnvelope& event, const domain::WorkingDayCalendar& calendar,
                      HouseholdReportFacts& facts);
 
 // The household's items as the hub knew them at `known_at_nanos` (the newest revisions when absent):

@@ -84,7 +84,7 @@ grpc::Status ReportService::Run(grpc::ServerContext* context, const hub::v1::Rep
     // The facts stay alive in `stored` while the report reads them through `input.households`.
     std::vector<HouseholdReportFacts> stored;
     auto s = deps_.facts->ForEachHousehold(caller->tenant,
-                                           [&](const HouseholdReportFacts& facts) { stored.push_back(facts); });
+                                           [&](HouseholdReportFacts&& facts) { stored.push_back(std::move(facts)); });
     if (!s.ok()) return s;
     for (const auto& facts : stored) {
       auto items = ItemsKnownAt(facts, input.known_at_nanos);
