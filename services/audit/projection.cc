@@ -11,6 +11,9 @@
 namespace hub::audit {
 namespace {
 
+// About 1 KiB each: a bound of some hundreds of MiB for the busiest households.
+constexpr size_t kMaxCachedFacts = 100'000;
+
 // time(8) topic \x1f partition(4) offset(8), the part of an event key after "household \x1f".
 std::string EventSuffix(int64_t nanos, const std::string& topic, int32_t partition, int64_t offset) {
   return SortableNanos(nanos) + Join({topic, PartitionOffset(partition, offset)});
@@ -157,20 +160,39 @@ absl::StatusOr<AccessPage> AccessIndex::Page(const AccessQuery& query) const {
 void ReportFactsIndex::Bind(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& families) {
   db_ = db;
   facts_ = families.at(0);
+  cache_.clear();
+  dirty_.clear();
 }
 
 absl::Status ReportFactsIndex::Apply(const es::LoggedEvent& event, es::ProjectionWriter& writer) {
   if (!topics_.contains(event.record.topic)) return absl::OkStatus();
   const auto& envelope = event.envelope;
   if (envelope.household_id().empty()) return absl::OkStatus();
-  const std::string key = Join({envelope.tenant(), envelope.household_id()});
-  HouseholdReportFacts facts;
-  if (auto stored = writer.Get(facts_, key); stored.ok()) {
-    if (!facts.ParseFromString(*stored)) return absl::DataLossError("report facts do not parse");
-  } else if (stored.status().code() != absl::StatusCode::kNotFound) {
-    return stored.status();
+  std::string key = Join({envelope.tenant(), envelope.household_id()});
+  auto it = cache_.find(key);
+  if (it == cache_.end()) {
+    CachedFacts cached;
+    if (auto stored = writer.Get(facts_, key); stored.ok()) {
+      if (!cached.facts.ParseFromString(*stored)) return absl::DataLossError("report facts do not parse");
+    } else if (stored.status().code() != absl::StatusCode::kNotFound) {
+      return stored.status();
+    }
+    it = cache_.emplace(std::move(key), std::move(cached)).first;
   }
-  if (FoldReportFacts(envelope, *calendar_, facts)) writer.Put(facts_, key, facts.SerializeAsString());
+  if (FoldReportFacts(envelope, *calendar_, it->second.facts) && !it->second.dirty) {
+    it->second.dirty = true;
+    dirty_.push_back(&*it);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ReportFactsIndex::Flush(es::ProjectionWriter& writer) {
+  for (auto* entry : dirty_) {
+    writer.Put(facts_, entry->first, entry->second.facts.SerializeAsString());
+    entry->second.dirty = false;
+  }
+  dirty_.clear();
+  if (cache_.size() > kMaxCachedFacts) cache_.clear();
   return absl::OkStatus();
 }
 

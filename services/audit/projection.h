@@ -19,6 +19,7 @@
 #include <functional>
 #include <optional>
 #include <set>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,7 @@ class ReportFactsIndex final : public es::Projection {
   std::vector<std::string> Families() const override { return {"audit_report_facts"}; }
   void Bind(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& families) override;
   absl::Status Apply(const es::LoggedEvent& event, es::ProjectionWriter& writer) override;
+  absl::Status Flush(es::ProjectionWriter& writer) override;
 
   // Calls `visit` with the facts of every household of the tenant, from one consistent snapshot;
   // `visit` may keep them (move them away).
@@ -91,6 +93,16 @@ class ReportFactsIndex final : public es::Projection {
   const domain::WorkingDayCalendar* calendar_;
   rocksdb::DB* db_ = nullptr;
   rocksdb::ColumnFamilyHandle* facts_ = nullptr;  // tenant \x1f household -> HouseholdReportFacts
+  struct CachedFacts {
+    HouseholdReportFacts facts;
+    bool dirty = false;  // changed in the current batch
+  };
+  using FactsCache = std::unordered_map<std::string, CachedFacts>;
+  // Facts by key, decoded once: those the current batch changed (written by Flush), and (up to a
+  // bound) those committed before, so a household's next event is not read and parsed again.
+  // Dropped by Bind (a restart or rebuild).
+  FactsCache cache_;
+  std::vector<FactsCache::value_type*> dirty_;  // element pointers survive rehashing
 };
 
 struct AccessQuery {
