@@ -196,8 +196,8 @@ absl::Status ReportFactsIndex::Flush(es::ProjectionWriter& writer) {
   return absl::OkStatus();
 }
 
-absl::Status ReportFactsIndex::ForEachHousehold(const std::string& tenant,
-                                                const std::function<void(HouseholdReportFacts&&)>& visit) const {
+absl::Status ReportFactsIndex::ForEachHousehold(const std::string& tenant, google::protobuf::Arena* arena,
+                                                const std::function<void(const HouseholdReportFacts&)>& visit) const {
   const std::string prefix = Join({tenant, ""});
   rocksdb::ReadOptions options;
   const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
@@ -205,12 +205,12 @@ absl::Status ReportFactsIndex::ForEachHousehold(const std::string& tenant,
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, facts_));
   absl::Status status;
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    HouseholdReportFacts facts;
-    if (!facts.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+    auto* facts = google::protobuf::Arena::CreateMessage<HouseholdReportFacts>(arena);
+    if (!facts->ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
       status = absl::DataLossError("report facts do not parse");
       break;
     }
-    visit(std::move(facts));
+    visit(*facts);
   }
   if (status.ok() && !it->status().ok()) status = store::ToStatus(it->status(), "report facts");
   it.reset();

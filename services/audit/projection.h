@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "google/protobuf/arena.h"
 #include "common/domain/calendar.h"
 #include "common/es/projection.h"
 #include "services/audit/audit_state.pb.h"
@@ -83,10 +84,11 @@ class ReportFactsIndex final : public es::Projection {
   absl::Status Apply(const es::LoggedEvent& event, es::ProjectionWriter& writer) override;
   absl::Status Flush(es::ProjectionWriter& writer) override;
 
-  // Calls `visit` with the facts of every household of the tenant, from one consistent snapshot;
-  // `visit` may keep them (move them away).
-  absl::Status ForEachHousehold(const std::string& tenant,
-                                const std::function<void(HouseholdReportFacts&&)>& visit) const;
+  // Calls `visit` with the facts of every household of the tenant, from one consistent snapshot.
+  // The facts are allocated on `arena` and live as long as it does (a report over a tenant parses
+  // many small messages: an arena makes that a few large allocations).
+  absl::Status ForEachHousehold(const std::string& tenant, google::protobuf::Arena* arena,
+                                const std::function<void(const HouseholdReportFacts&)>& visit) const;
 
  private:
   std::set<std::string> topics_;

@@ -81,15 +81,13 @@ grpc::Status ReportService::Run(grpc::ServerContext* context, const hub::v1::Rep
                                       std::string(s.message()) + ")");
       }
     }
-    // The facts stay alive in `stored` while the report reads them through `input.households`.
-    std::vector<HouseholdReportFacts> stored;
-    auto s = deps_.facts->ForEachHousehold(caller->tenant,
-                                           [&](HouseholdReportFacts&& facts) { stored.push_back(std::move(facts)); });
-    if (!s.ok()) return s;
-    for (const auto& facts : stored) {
+    // The facts live on `arena` while the report reads them through `input.households`.
+    google::protobuf::Arena arena;
+    auto s = deps_.facts->ForEachHousehold(caller->tenant, &arena, [&](const HouseholdReportFacts& facts) {
       auto items = ItemsKnownAt(facts, input.known_at_nanos);
       if (!items.empty()) input.households.push_back(std::move(items));
-    }
+    });
+    if (!s.ok()) return s;
     return make(input);
   };
   return rpc::Fail(context, handle());
