@@ -5,7 +5,8 @@
 #   Grafana      dashboard JSON, data source variable, rows, queries (PromQL checked by promtool)
 #   images       hadolint; the binaries and runtime packages of deploy/docker/Dockerfile are real
 #   Helm         helm lint (default, production); helm template (default, production with the
-#                monitoring API, three services with native gRPC probes) | kubeconform -strict
+#                monitoring API, three services with native gRPC probes, the configuration from
+#                values) | kubeconform -strict
 #                against Kubernetes' own schemas; a kubeconform self-test
 # Installs what it needs (scripts/lib/ops_tools.sh), pinned and cached. Quiet: one line at the end,
 # or each failing check with its output. Exit status 0 when everything passes.
@@ -102,9 +103,25 @@ render_minimal() {
     --set networkPolicy.partnerNamespaces=null --set podDisruptionBudget.enabled=true || return 1
   [ "$(grep -c '^kind: StatefulSet$' "$WORK/minimal.yaml")" -eq 3 ] || { echo "expected 3 StatefulSets"; return 1; }
 }
+# The configuration from values: one ConfigMap with all three files the services read.
+render_config() {
+  render config --set organisations.existingConfigMap= \
+    --set-file organisations.register="$ROOT/deploy/config/organisations.json" \
+    --set-file organisations.products="$ROOT/deploy/config/products.json" \
+    --set-file organisations.reports="$ROOT/deploy/config/reports.json" || return 1
+  local file
+  for file in organisations.json products.json reports.json; do
+    grep -q "^  $file: |\$" "$WORK/config.yaml" || { echo "the ConfigMap lacks $file"; return 1; }
+  done
+  # Without them the chart refuses to render, naming the value.
+  ! "$HELM" template hub "$CHART" "${KUBE[@]}" --set organisations.existingConfigMap= \
+    --set-file organisations.register="$ROOT/deploy/config/organisations.json" >/dev/null 2>"$WORK/config.err" &&
+    grep -q "organisations.products" "$WORK/config.err" || { echo "rendered without products.json"; return 1; }
+}
 check "helm template (default values) | kubeconform" render_default
 check "helm template (production values, Prometheus operator) | kubeconform" render_production
 check "helm template (three services, native gRPC probes, no partners) | kubeconform" render_minimal
+check "helm template (configuration from values: register, catalogue, report schemes) | kubeconform" render_config
 
 # kubeconform must reject a misspelt field and an unknown kind: the schemas are real, not empty.
 kubeconform_self_test() {
