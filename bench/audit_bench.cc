@@ -7,9 +7,11 @@
 // over decoded events of 20,000 households with 10 events each, 320-byte payloads.
 // BM_MerkleFrontier: leaves/s appended to a partition's Merkle frontier (leaf hash included), with
 // the root taken every 1000 leaves as a due checkpoint does.
-// BM_AuditVerifyRebuild: events/s through the real path: a ProjectionRunner rebuilding the
+// BM_AuditVerifyRebuild/0: events/s through the real path: a ProjectionRunner rebuilding the
 // ChainVerifier and the MerkleLedger (checkpoints due every 1000 records) from offset 0 of an
-// embedded log, fetching and decoding on its own thread.
+// embedded log, fetching and decoding on its own thread. /1: the same with every projection the
+// audit module runs (the household and access indexes and the report facts as well); /2: those
+// without the report facts.
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
@@ -26,6 +28,7 @@
 #include "rocksdb/utilities/write_batch_with_index.h"
 #include "services/audit/chain_verifier.h"
 #include "services/audit/merkle_ledger.h"
+#include "services/audit/projection.h"
 
 namespace hub::audit {
 namespace {
@@ -161,6 +164,14 @@ void BM_AuditVerifyRebuild(benchmark::State& state) {
   ChainVerifier verifier({});
   MerkleLedger ledger({.topics = {kTopic}, .checkpoint_every = 1000});
   std::vector<es::Projection*> projections{&verifier, &ledger};
+  // Argument 1: every projection the audit module runs, the query indexes and report facts too.
+  const domain::WorkingDayCalendar calendar;
+  HouseholdIndex households({kTopic});
+  AccessIndex access("hub.access.events.v1");
+  ReportFactsIndex facts({kTopic}, &calendar);
+  // Argument 2: the same without the report facts, to see what they cost.
+  if (state.range(0) == 1) projections.insert(projections.end(), {&households, &access, &facts});
+  if (state.range(0) == 2) projections.insert(projections.end(), {&households, &access});
   auto store = store::Store::Open(dir + "/store", es::ProjectionRunner::FamiliesFor(projections));
   if (!store.ok()) {
     state.SkipWithError("store");
@@ -187,7 +198,7 @@ void BM_AuditVerifyRebuild(benchmark::State& state) {
 
 BENCHMARK(BM_ChainVerifierApply)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_MerkleFrontier)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_AuditVerifyRebuild)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_AuditVerifyRebuild)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace hub::audit
