@@ -13,6 +13,8 @@ namespace {
 
 // About 1 KiB each: a bound of some hundreds of MiB for the busiest households.
 constexpr size_t kMaxCachedFacts = 100'000;
+// Household ids whose tenant is recorded: some tens of MiB at most.
+constexpr size_t kMaxKnownHouseholds = 500'000;
 
 // time(8) topic \x1f partition(4) offset(8), the part of an event key after "household \x1f".
 std::string EventSuffix(int64_t nanos, const std::string& topic, int32_t partition, int64_t offset) {
@@ -25,6 +27,7 @@ void HouseholdIndex::Bind(rocksdb::DB* db, const std::vector<rocksdb::ColumnFami
   db_ = db;
   events_ = families.at(0);
   households_ = families.at(1);
+  known_households_.clear();
   tenants_ = families.at(2);
 }
 
@@ -40,11 +43,14 @@ absl::Status HouseholdIndex::Apply(const es::LoggedEvent& event, es::ProjectionW
   writer.Put(tenants_, Join({envelope.tenant(), record.topic, PartitionOffset(record.partition, record.offset)}),
              household);
   // A household's tenant is that of its first event (every service keeps a household in its tenant).
+  if (known_households_.contains(household)) return absl::OkStatus();
   if (auto known = writer.Get(households_, household); known.status().code() == absl::StatusCode::kNotFound) {
     writer.Put(households_, household, envelope.tenant());
   } else if (!known.ok()) {
     return known.status();
   }
+  if (known_households_.size() >= kMaxKnownHouseholds) known_households_.clear();
+  known_households_.insert(household);
   return absl::OkStatus();
 }
 

@@ -20,6 +20,7 @@
 #include <optional>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,9 @@ class HouseholdIndex final : public es::Projection {
   rocksdb::ColumnFamilyHandle* events_ = nullptr;      // household \x1f time(8) topic \x1f partition(4) offset(8)
   rocksdb::ColumnFamilyHandle* households_ = nullptr;  // household -> tenant
   rocksdb::ColumnFamilyHandle* tenants_ = nullptr;     // tenant \x1f topic \x1f partition(4) offset(8) -> household
+  // Households whose tenant is already recorded (bounded; dropped by Bind), so their next event
+  // does not read it back.
+  std::unordered_set<std::string> known_households_;
 };
 
 class ReportFactsIndex final : public es::Projection {
