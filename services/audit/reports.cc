@@ -50,11 +50,10 @@ void FillHeader(const ReportInput& input, hub::v1::ReportHeader* header) {
   header->set_period_start(input.period_start.ToString());
   header->set_period_end(input.period_end.ToString());
   header->set_suppression_threshold(input.policy.suppression_threshold);
-  Count households{.value = static_cast<int64_t>(input.households.size())};
-  std::vector<Count> one{households};
-  SuppressCells(one, {}, input.policy.suppression_threshold);
-  header->mutable_households()->set_suppressed(one[0].suppressed);
-  header->mutable_households()->set_count(one[0].suppressed ? 0 : one[0].value);
+  Sheet sheet;
+  const size_t households = sheet.Add(static_cast<int64_t>(input.households.size()));
+  sheet.Suppress(input.policy.suppression_threshold);
+  sheet.Fill(households, header->mutable_households());
 }
 
 // Whether an interval [start, end) holds `day` (end empty: still running).
@@ -290,6 +289,8 @@ hub::v1::ProcesregieReport MakeProcesregie(const ReportInput& input) {
   hub::v1::ProcesregieReport report;
   FillHeader(input, report.mutable_header());
   const std::string day = input.as_of.ToString();
+  const std::string first = input.period_start.ToString();
+  const std::string last = input.period_end.ToString();
   Sheet sheet;
   const size_t with_plan = sheet.Add(), under = sheet.Add(), started = sheet.Add();
   for (const auto& items : input.households) {
@@ -298,9 +299,7 @@ hub::v1::ProcesregieReport MakeProcesregie(const ReportInput& input) {
       if (item->has_plan() && Running(item->plan(), day)) plan = true;
       if (item->has_procesregie()) {
         if (Running(item->procesregie(), day)) regie = true;
-        if (InRange(item->procesregie().start(), input.period_start.ToString(), input.period_end.ToString())) {
-          sheet[started]++;
-        }
+        if (InRange(item->procesregie().start(), first, last)) sheet[started]++;
       }
     }
     if (plan) sheet[with_plan]++;
