@@ -1,5 +1,7 @@
 #include "common/crypto/hash_chain.h"
 
+#include <span>
+
 #include <openssl/evp.h>
 
 #include <exception>
@@ -21,7 +23,7 @@ namespace {
 // The algorithm is fetched once and each thread reuses one context: every event is hashed when it
 // is sealed and again wherever its chain is verified, and a fetch or an allocation per hash costs
 // about as much as hashing a small envelope.
-std::string Digest(std::initializer_list<std::string_view> parts) {
+std::string Digest(std::span<const std::string_view> parts) {
   static const EVP_MD* sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> owned(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   EVP_MD_CTX* ctx = owned.get();
@@ -36,11 +38,11 @@ std::string Digest(std::initializer_list<std::string_view> parts) {
 
 }  // namespace
 
-std::string Sha256(std::string_view data) { return Digest({data}); }
+std::string Sha256(std::string_view data) { return Digest({&data, 1}); }
 
-std::string ChainHash(std::string_view prev_hash, std::string_view envelope) {
-  return Digest({prev_hash, envelope});
-}
+std::string Sha256(std::initializer_list<std::string_view> parts) { return Digest({parts.begin(), parts.size()}); }
+
+std::string ChainHash(std::string_view prev_hash, std::string_view envelope) { return Sha256({prev_hash, envelope}); }
 
 std::string ChainBreak::Describe() const {
   switch (kind) {

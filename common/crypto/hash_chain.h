@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <initializer_list>
 #include <vector>
 
 namespace hub::crypto {
@@ -23,6 +24,8 @@ const std::string& GenesisHash();
 
 // SHA-256 of `data` (32 raw bytes).
 std::string Sha256(std::string_view data);
+// SHA-256 of the parts one after another, without joining them first.
+std::string Sha256(std::initializer_list<std::string_view> parts);
 
 // SHA-256(prev_hash || envelope).
 std::string ChainHash(std::string_view prev_hash, std::string_view envelope);

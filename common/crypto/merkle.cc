@@ -1,37 +1,11 @@
 #include "common/crypto/merkle.h"
 
-#include <openssl/evp.h>
-
 #include <bit>
-#include <exception>
-#include <memory>
+
+#include "common/crypto/hash_chain.h"
 
 namespace hub::crypto {
 namespace {
-
-constexpr size_t kHash = 32;
-
-// One fetched SHA-256 implementation and one digest context per thread: checkpointing hashes a
-// node per leaf, and fetching the algorithm or allocating a context per hash would cost more than
-// the hash itself.
-const EVP_MD* Sha256Md() {
-  static const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  return md;
-}
-
-std::string Digest(unsigned char prefix, std::string_view a, std::string_view b) {
-  thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> owned(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EVP_MD_CTX* ctx = owned.get();
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int out_len = 0;
-  bool ok = ctx != nullptr && Sha256Md() != nullptr && EVP_DigestInit_ex(ctx, Sha256Md(), nullptr) == 1 &&
-            EVP_DigestUpdate(ctx, &prefix, 1) == 1 && EVP_DigestUpdate(ctx, a.data(), a.size()) == 1 &&
-            (b.empty() || EVP_DigestUpdate(ctx, b.data(), b.size()) == 1) &&
-            EVP_DigestFinal_ex(ctx, out, &out_len) == 1;
-  // Digests only fail on allocation failure; the hub treats that like any out-of-memory.
-  if (!ok) std::terminate();
-  return std::string(reinterpret_cast<char*>(out), out_len);
-}
 
 // The largest power of two strictly below n (n >= 2).
 uint64_t SplitPoint(uint64_t n) { return std::bit_floor(n - 1); }
@@ -61,17 +35,13 @@ std::string Collect(std::span<const std::string> leaves, uint64_t lo, uint64_t h
 
 }  // namespace
 
-std::string MerkleLeafHash(std::string_view data) { return Digest(0x00, data, {}); }
+// RFC 6962 domain separation: 0x00 before a leaf, 0x01 before two children.
+std::string MerkleLeafHash(std::string_view data) { return Sha256({std::string_view("\x00", 1), data}); }
 
-std::string MerkleNodeHash(std::string_view left, std::string_view right) { return Digest(0x01, left, right); }
+std::string MerkleNodeHash(std::string_view left, std::string_view right) { return Sha256({"\x01", left, right}); }
 
 const std::string& MerkleEmptyRoot() {
-  static const std::string* empty = [] {
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (EVP_Digest("", 0, out, &len, EVP_sha256(), nullptr) != 1) std::terminate();
-    return new std::string(reinterpret_cast<char*>(out), len);
-  }();
+  static const std::string* empty = new std::string(Sha256(std::string_view()));
   return *empty;
 }
 
@@ -95,12 +65,12 @@ std::vector<std::string> MerkleAuditPath(std::span<const std::string> leaf_hashe
 
 bool VerifyMerkleInclusion(std::string_view leaf_hash, uint64_t index, uint64_t tree_size,
                            std::span<const std::string> path, std::string_view root) {
-  if (index >= tree_size || leaf_hash.size() != kHash || root.size() != kHash) return false;
+  if (index >= tree_size || leaf_hash.size() != kHashSize || root.size() != kHashSize) return false;
   uint64_t fn = index;
   uint64_t sn = tree_size - 1;
   std::string r(leaf_hash);
   for (const std::string& p : path) {
-    if (sn == 0 || p.size() != kHash) return false;
+    if (sn == 0 || p.size() != kHashSize) return false;
     if ((fn & 1) != 0 || fn == sn) {
       r = MerkleNodeHash(p, r);
       if ((fn & 1) == 0) {
@@ -121,7 +91,7 @@ bool VerifyMerkleInclusion(std::string_view leaf_hash, uint64_t index, uint64_t 
 bool MerkleFrontier::Restore(uint64_t size, std::vector<std::string> nodes, MerkleFrontier* out) {
   if (static_cast<size_t>(std::popcount(size)) != nodes.size()) return false;
   for (const auto& node : nodes) {
-    if (node.size() != kHash) return false;
+    if (node.size() != kHashSize) return false;
   }
   out->size_ = size;
   out->nodes_ = std::move(nodes);

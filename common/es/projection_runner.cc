@@ -293,7 +293,6 @@ ProjectionRunner::LagReport ProjectionRunner::Lags() const {
   return report;
 }
 
-int64_t ProjectionRunner::Lag() const { return Lags().total; }
 
 absl::Status ProjectionRunner::health() const {
   std::lock_guard lock(mu_);

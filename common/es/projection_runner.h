@@ -73,8 +73,6 @@ class ProjectionRunner {
     std::map<std::string, int64_t> by_topic;
   };
   LagReport Lags() const;
-  // Lags().total.
-  int64_t Lag() const;
   // The error that stopped the runner, or OK.
   absl::Status health() const;
 

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <map>
 
+#include "common/rpc/metrics_interceptor.h"
 #include "fmt/format.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
@@ -59,15 +60,6 @@ std::string ReplyHousehold(const google::protobuf::Message& reply) {
   return StringField(reply.GetReflection()->GetMessage(reply, field), "household_id");
 }
 
-std::string CodeName(grpc::StatusCode code) {
-  static constexpr std::array<std::string_view, 17> kNames = {
-      "OK",           "CANCELLED",         "UNKNOWN",      "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-      "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",
-      "OUT_OF_RANGE", "UNIMPLEMENTED",     "INTERNAL",     "UNAVAILABLE",      "DATA_LOSS",         "UNAUTHENTICATED"};
-  const int i = static_cast<int>(code);
-  return i >= 0 && i < static_cast<int>(kNames.size()) ? std::string(kNames[i]) : "UNKNOWN";
-}
-
 class AccessLogInterceptor : public grpc::experimental::Interceptor {
  public:
   AccessLogInterceptor(AccessLogWriter* writer, const std::string& resource, std::string service, std::string method)
@@ -102,7 +94,7 @@ class AccessLogInterceptor : public grpc::experimental::Interceptor {
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS) && !written_) {
       written_ = true;
-      record_.set_outcome(CodeName(methods->GetSendStatus().error_code()));
+      record_.set_outcome(std::string(GrpcCodeName(methods->GetSendStatus().error_code())));
       ToTimestamp(start_, record_.mutable_start_time());
       ToTimestamp(std::chrono::system_clock::now(), record_.mutable_end_time());
       if (absl::Status s = writer_->Write(record_); !s.ok()) {

@@ -84,12 +84,7 @@ absl::StatusOr<int> Checkpointer::PublishMoved(std::chrono::steady_clock::time_p
   int published = 0;
   for (const auto& p : *partitions) {
     if (p.tree.next_offset() <= p.last_checkpoint_up_to || p.tree.leaf_count() == 0) continue;
-    crypto::MerkleFrontier frontier;
-    if (!crypto::MerkleFrontier::Restore(static_cast<uint64_t>(p.tree.leaf_count()),
-                                         {p.tree.frontier().begin(), p.tree.frontier().end()}, &frontier)) {
-      return absl::DataLossError("undecodable partition tree");
-    }
-    auto c = Publish(p.topic, p.partition, p.tree.next_offset(), p.tree.leaf_count(), frontier.Root(), deadline);
+    auto c = PublishTree(p.topic, p.partition, p.tree, deadline);
     if (!c.ok()) return c.status();
     ++published;
   }
@@ -129,12 +124,15 @@ absl::StatusOr<hub::v1::Checkpoint> Checkpointer::Covering(const std::string& to
   if (tree->next_offset() <= offset) {
     return absl::NotFoundError(fmt::format("{} partition {} has no record at offset {}", topic, partition, offset));
   }
-  crypto::MerkleFrontier frontier;
-  if (!crypto::MerkleFrontier::Restore(static_cast<uint64_t>(tree->leaf_count()),
-                                       {tree->frontier().begin(), tree->frontier().end()}, &frontier)) {
-    return absl::DataLossError("undecodable partition tree");
-  }
-  return Publish(topic, partition, tree->next_offset(), tree->leaf_count(), frontier.Root(), deadline);
+  return PublishTree(topic, partition, *tree, deadline);
+}
+
+absl::StatusOr<hub::v1::Checkpoint> Checkpointer::PublishTree(const std::string& topic, int32_t partition,
+                                                              const PartitionTree& tree,
+                                                              std::chrono::steady_clock::time_point deadline) {
+  auto frontier = FrontierOf(tree);
+  if (!frontier.ok()) return frontier.status();
+  return Publish(topic, partition, tree.next_offset(), tree.leaf_count(), frontier->Root(), deadline);
 }
 
 absl::StatusOr<PartitionProofs> Checkpointer::Prove(const std::string& topic, int32_t partition,

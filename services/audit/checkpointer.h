@@ -86,6 +86,10 @@ class Checkpointer {
   absl::StatusOr<hub::v1::Checkpoint> Publish(const std::string& topic, int32_t partition, int64_t up_to_offset,
                                               int64_t leaf_count, const std::string& root,
                                               std::chrono::steady_clock::time_point deadline);
+  // Publish for the root of a stored partition tree, up to its next offset. Requires mu_.
+  absl::StatusOr<hub::v1::Checkpoint> PublishTree(const std::string& topic, int32_t partition,
+                                                  const PartitionTree& tree,
+                                                  std::chrono::steady_clock::time_point deadline);
 
   CheckpointerOptions options_;
   std::mutex mu_;

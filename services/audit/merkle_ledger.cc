@@ -20,6 +20,15 @@ std::string CheckpointKey(const std::string& topic, int32_t partition, int64_t u
 
 }  // namespace
 
+absl::StatusOr<crypto::MerkleFrontier> FrontierOf(const PartitionTree& tree) {
+  crypto::MerkleFrontier frontier;
+  if (!crypto::MerkleFrontier::Restore(static_cast<uint64_t>(tree.leaf_count()),
+                                       {tree.frontier().begin(), tree.frontier().end()}, &frontier)) {
+    return absl::DataLossError("undecodable partition tree");
+  }
+  return frontier;
+}
+
 void MerkleLedger::Bind(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& families) {
   db_ = db;
   trees_ = families.at(0);
@@ -57,12 +66,10 @@ absl::Status MerkleLedger::Apply(const es::LoggedEvent& event, es::ProjectionWri
   if (inserted) {
     auto stored = writer.Get(trees_, PartitionKey(record.topic, record.partition));
     if (stored.ok()) {
-      if (!pending.tree.ParseFromString(*stored) ||
-          !crypto::MerkleFrontier::Restore(static_cast<uint64_t>(pending.tree.leaf_count()),
-                                           {pending.tree.frontier().begin(), pending.tree.frontier().end()},
-                                           &pending.frontier)) {
-        return absl::DataLossError("undecodable partition tree");
-      }
+      if (!pending.tree.ParseFromString(*stored)) return absl::DataLossError("undecodable partition tree");
+      auto frontier = FrontierOf(pending.tree);
+      if (!frontier.ok()) return frontier.status();
+      pending.frontier = std::move(*frontier);
     } else if (stored.status().code() != absl::StatusCode::kNotFound) {
       return stored.status();
     }

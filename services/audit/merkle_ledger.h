@@ -29,6 +29,9 @@
 
 namespace hub::audit {
 
+// The frontier a stored partition tree holds; DATA_LOSS when it does not decode.
+absl::StatusOr<crypto::MerkleFrontier> FrontierOf(const PartitionTree& tree);
+
 struct MerkleLedgerOptions {
   // Topics whose partitions get trees.
   std::set<std::string> topics;
