@@ -75,6 +75,12 @@ bool Date::IsWeekend() const {
   return wd == std::chrono::Saturday || wd == std::chrono::Sunday;
 }
 
+int AgeOn(Date birth, Date day) {
+  int age = day.year() - birth.year();
+  if (day.month() < birth.month() || (day.month() == birth.month() && day.day() < birth.day())) --age;
+  return age;
+}
+
 std::ostream& operator<<(std::ostream& os, Date date) { return os << date.ToString(); }
 
 }  // namespace hub::domain

@@ -62,6 +62,9 @@ constexpr int DaysBetween(Date from, Date to) {
   return static_cast<int>((to.sys_days() - from.sys_days()).count());
 }
 
+// Completed years on `day` of someone born on `birth`: a year more from the birthday itself on.
+int AgeOn(Date birth, Date day);
+
 // Prints ToString(); lets GoogleTest and logs show dates readably.
 std::ostream& operator<<(std::ostream& os, Date date);
 

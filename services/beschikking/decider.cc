@@ -22,11 +22,7 @@ constexpr std::string_view kNetworkRelation = "network";
 
 // ---- helpers -------------------------------------------------------------------------------
 
-int AgeOn(Date birth, Date day) {
-  int age = day.year() - birth.year();
-  if (day.month() < birth.month() || (day.month() == birth.month() && day.day() < birth.day())) --age;
-  return age;
-}
+using domain::AgeOn;
 
 bool IsEmpty(const hub::v1::SealedValue& value) { return value.ciphertext().empty(); }
 

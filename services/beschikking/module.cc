@@ -31,9 +31,6 @@ namespace hub::beschikking {
 
 namespace {
 constexpr auto kMetricsInterval = std::chrono::seconds(5);
-// The margin of working days from which a deadline counts as due soon in the gauges (as in
-// ListDeadlines by default).
-constexpr int kMetricsDueSoonWorkingDays = 2;
 
 constexpr hub::v1::Law kLaws[] = {hub::v1::LAW_WMO, hub::v1::LAW_JEUGDWET, hub::v1::LAW_PARTICIPATIEWET};
 constexpr hub::v1::BeschikkingOutcome kOutcomes[] = {
@@ -249,7 +246,7 @@ void BeschikkingModule::RefreshMetrics() {
   if (parts_->consumer_lag != nullptr) parts_->consumer_lag->Set(lag.by_topic);
   const domain::Date today = domain::DutchDate(parts_->options.clock->Now());
   for (const auto& tenant : parts_->options.organisations->tenants()) {
-    auto counts = parts_->index.Count(tenant.code, today, kMetricsDueSoonWorkingDays);
+    auto counts = parts_->index.Count(tenant.code, today, kDefaultDueSoonWorkingDays);
     if (!counts.ok()) continue;
     for (auto law : kLaws) {
       const std::string law_label(LawName(law));

@@ -262,7 +262,7 @@ absl::StatusOr<bool> BeschikkingIndex::NumberInUse(std::string_view tenant, hub:
 
 absl::StatusOr<DeadlinePage> BeschikkingIndex::ListDeadlines(const DeadlineQuery& query) const {
   DeadlinePage page;
-  const size_t limit = static_cast<size_t>(query.page_size <= 0 ? 50 : std::min(query.page_size, 500));
+  const size_t limit = static_cast<size_t>(query.page_size <= 0 ? kDefaultPageSize : std::min(query.page_size, kMaxPageSize));
   const std::string prefix = query.tenant + kSep;
   std::string resume;
   if (!query.page_token.empty()) {

@@ -55,6 +55,12 @@ struct DeadlineEntry {
 std::vector<DeadlineEntry> DeadlinesOf(const std::string& household_id, const BeschikkingSummaryRecord& summary,
                                        domain::Date today, int due_soon_working_days);
 
+// A deadline is due soon this many working days ahead unless asked otherwise (ListDeadlines, the
+// gauges); a page holds kDefaultPageSize deadlines unless asked for up to kMaxPageSize.
+inline constexpr int kDefaultDueSoonWorkingDays = 2;
+inline constexpr int kDefaultPageSize = 50;
+inline constexpr int kMaxPageSize = 500;
+
 struct DeadlineQuery {
   std::string tenant;
   std::string household_id;  // empty: every household
@@ -63,8 +69,8 @@ struct DeadlineQuery {
   // Only the deadlines of this provider (START_MESSAGE and REQUEST_ANSWER); empty: all.
   std::string provider_agb_code;
   domain::Date today;
-  int due_soon_working_days = 2;
-  int page_size = 50;
+  int due_soon_working_days = kDefaultDueSoonWorkingDays;
+  int page_size = kDefaultPageSize;
   std::string page_token;  // opaque; from the previous page
 };
 

@@ -27,7 +27,6 @@ constexpr int kMaxProductLines = 50;
 // Attempts to find free toewijzingnummers before giving up; with random 8-digit candidates a
 // second attempt is already rare.
 constexpr int kMaxAllocations = 8;
-constexpr int kDefaultDueSoonWorkingDays = 2;
 constexpr int kMaxDueSoonWorkingDays = 20;
 
 // Associated data of each sealed text: a text moved to another field or record does not open.
@@ -801,8 +800,8 @@ grpc::Status BeschikkingService::ListDeadlines(grpc::ServerContext* context,
     if (due_soon < 0 || due_soon > kMaxDueSoonWorkingDays) {
       return Invalid("due_soon_working_days", fmt::format("must be between 0 and {}", kMaxDueSoonWorkingDays));
     }
-    if (request->page().page_size() < 0 || request->page().page_size() > 500) {
-      return Invalid("page.page_size", "must be between 0 and 500");
+    if (request->page().page_size() < 0 || request->page().page_size() > kMaxPageSize) {
+      return Invalid("page.page_size", fmt::format("must be between 0 and {}", kMaxPageSize));
     }
     if (!request->household_id().empty()) {
       if (auto s = CheckId("household_id", request->household_id()); !s.ok()) return s;

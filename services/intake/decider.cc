@@ -27,11 +27,7 @@ domain::Date AddMonths(domain::Date date, int months) {
   return domain::Date::FromSysDays(std::chrono::sys_days(shifted));
 }
 
-int AgeOn(domain::Date birth, domain::Date day) {
-  int age = day.year() - birth.year();
-  if (day.month() < birth.month() || (day.month() == birth.month() && day.day() < birth.day())) --age;
-  return age;
-}
+using domain::AgeOn;
 
 const Member* FindMember(const IntakeState& state, std::string_view person_id) {
   for (const auto& m : state.members()) {

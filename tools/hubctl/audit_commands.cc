@@ -8,11 +8,13 @@
 #include <iostream>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/strip.h"
 #include "common/audit/export_verifier.h"
 #include "fmt/format.h"
 #include "google/protobuf/util/time_util.h"
 #include "tools/hubctl/exit_codes.h"
 #include "tools/hubctl/output.h"
+#include "tools/hubctl/parse.h"
 #include "tools/hubctl/run.h"
 #include "tools/hubctl/table.h"
 
@@ -41,15 +43,11 @@ std::string EventKind(const hub::v1::EventEnvelope& envelope) {
 }
 
 std::string ActionName(hub::v1::AccessAction action) {
-  std::string name = hub::v1::AccessAction_Name(action);
-  const std::string prefix = "ACCESS_ACTION_";
-  return name.starts_with(prefix) ? name.substr(prefix.size()) : name;
+  return std::string(absl::StripPrefix(hub::v1::AccessAction_Name(action), "ACCESS_ACTION_"));
 }
 
 std::string KindName(hub::v1::ChainBreakKind kind) {
-  std::string name = hub::v1::ChainBreakKind_Name(kind);
-  const std::string prefix = "CHAIN_BREAK_KIND_";
-  return name.starts_with(prefix) ? name.substr(prefix.size()) : name;
+  return std::string(absl::StripPrefix(hub::v1::ChainBreakKind_Name(kind), "CHAIN_BREAK_KIND_"));
 }
 
 std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
@@ -88,14 +86,6 @@ int Usage(const std::string& message) {
 }
 
 }  // namespace
-
-absl::StatusOr<google::protobuf::Timestamp> ParseMoment(const std::string& text) {
-  google::protobuf::Timestamp t;
-  if (!TimeUtil::FromString(text, &t)) {
-    return absl::InvalidArgumentError(fmt::format("not an RFC 3339 moment (2026-03-02T09:00:00Z): {}", text));
-  }
-  return t;
-}
 
 int AuditVerify(const Globals& globals, const AuditVerifyArgs& args) {
   std::string key;

@@ -63,8 +63,4 @@ int AuditAccessLog(const Globals& globals, const AuditAccessLogArgs& args);
 int AuditChainStatus(const Globals& globals, const AuditChainStatusArgs& args);
 int AuditKey(const Globals& globals);
 
-// A moment as hubctl accepts it: RFC 3339 ("2026-03-02T09:00:00Z", "2026-03-02T10:00:00+01:00").
-// INVALID_ARGUMENT otherwise.
-absl::StatusOr<google::protobuf::Timestamp> ParseMoment(const std::string& text);
-
 }  // namespace hub::hubctl

@@ -8,6 +8,7 @@
 
 #include "common/domain/date.h"
 #include "fmt/format.h"
+#include "google/protobuf/util/time_util.h"
 
 namespace hub::hubctl {
 namespace {
@@ -112,6 +113,14 @@ absl::StatusOr<std::string> ParseDate(const std::string& text) {
   auto date = domain::Date::Parse(text);
   if (!date.ok()) return Bad(fmt::format("\"{}\" is not a date YYYY-MM-DD", text));
   return date->ToString();
+}
+
+absl::StatusOr<google::protobuf::Timestamp> ParseMoment(const std::string& text) {
+  google::protobuf::Timestamp t;
+  if (!google::protobuf::util::TimeUtil::FromString(text, &t)) {
+    return Bad(fmt::format("not an RFC 3339 moment (2026-03-02T09:00:00Z): {}", text));
+  }
+  return t;
 }
 
 absl::StatusOr<google::protobuf::Timestamp> EndOfDayUtc(const std::string& text) {

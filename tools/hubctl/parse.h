@@ -39,6 +39,10 @@ absl::StatusOr<std::string> ParseDate(const std::string& text);
 // The last second of `date` (YYYY-MM-DD) in UTC: a consent "valid until" a day covers all of it.
 absl::StatusOr<google::protobuf::Timestamp> EndOfDayUtc(const std::string& date);
 
+// A moment as hubctl accepts it: RFC 3339 ("2026-03-02T09:00:00Z", "2026-03-02T10:00:00+01:00").
+// INVALID_ARGUMENT otherwise.
+absl::StatusOr<google::protobuf::Timestamp> ParseMoment(const std::string& text);
+
 // The words the command line accepts for the enums of a melding, e.g. "phone" -> CHANNEL_PHONE.
 const std::map<std::string, hub::v1::Channel>& ChannelWords();
 const std::map<std::string, hub::v1::SignalSource>& SourceWords();

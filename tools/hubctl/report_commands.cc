@@ -2,11 +2,12 @@
 
 #include <iostream>
 
+#include "absl/strings/strip.h"
 #include "fmt/format.h"
 #include "google/protobuf/util/time_util.h"
-#include "tools/hubctl/audit_commands.h"
 #include "tools/hubctl/exit_codes.h"
 #include "tools/hubctl/output.h"
+#include "tools/hubctl/parse.h"
 #include "tools/hubctl/run.h"
 #include "tools/hubctl/table.h"
 
@@ -57,9 +58,7 @@ int Report(const Globals& globals, const ReportArgs& args, Request request,
 }
 
 std::string KindLabel(hub::v1::ReportDeadlineKind kind) {
-  std::string name = hub::v1::ReportDeadlineKind_Name(kind);
-  const std::string prefix = "REPORT_DEADLINE_KIND_";
-  return name.starts_with(prefix) ? name.substr(prefix.size()) : name;
+  return std::string(absl::StripPrefix(hub::v1::ReportDeadlineKind_Name(kind), "REPORT_DEADLINE_KIND_"));
 }
 
 }  // namespace
